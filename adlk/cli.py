@@ -1,0 +1,108 @@
+"""命令行入口：``python -m adlk <command>``。
+
+- ``figures``：重新生成文档用到的全部图片；
+- ``tables``：由结果文件生成对比表（Markdown 片段）与对比图；
+- ``generate``：以上两者，构建站点前运行；
+- ``reproduce``：训练对比表的各行，写出结果文件。
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+DOCS = Path("docs")
+
+
+def _setup_quiet_tf() -> None:
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    from adlk.figures import generate_figures
+
+    written = generate_figures(Path(args.out), only=args.only or None)
+    print(f"[adlk] {len(written)} figure(s) written to {args.out}")
+    return 0
+
+
+def _cmd_tables(args: argparse.Namespace) -> int:
+    from adlk.report import generate_tables
+
+    written = generate_tables(Path(args.results), Path(args.out), Path(args.figures))
+    print(f"[adlk] {len(written)} table file(s) written")
+    return 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from adlk.figures import generate_figures
+    from adlk.report import generate_tables
+
+    figs = generate_figures(DOCS / "figures")
+    tables = generate_tables(DOCS / "results", DOCS / "generated", DOCS / "figures")
+    print(f"[adlk] {len(figs)} figure(s) and {len(tables)} table file(s) written under {DOCS}")
+    return 0
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    from adlk.experiments import TABLES, reproduce
+    from adlk.profiles import get_profile
+
+    profile = get_profile(args.profile)
+    tables = list(TABLES) if args.table == "all" else [args.table]
+    if args.only and len(tables) > 1:
+        raise ValueError("--only needs a single table, not 'all'")
+    out = Path(args.out) if args.out else None
+    for table in tables:
+        if out is None:
+            from adlk.experiments import provenance
+
+            device = provenance(profile, 0)["device"]
+            out = DOCS / "results" / device
+        summary = reproduce(table, out, only=args.only, profile=profile, seed=args.seed, force=args.force)
+        print(f"[adlk] {table}: ran {len(summary.ran)}, skipped {len(summary.skipped)} current row(s), "
+              f"{summary.wall_seconds:.0f} s; results in {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """构造命令行解析器。"""
+    parser = argparse.ArgumentParser(prog="python -m adlk", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("figures", help="regenerate every figure the docs use")
+    p.add_argument("--out", default=str(DOCS / "figures"), help="output folder (default docs/figures)")
+    p.add_argument("--only", nargs="*", help="figure names to regenerate (default all)")
+    p.set_defaults(func=_cmd_figures)
+
+    p = sub.add_parser("tables", help="render comparison tables and figure from result files")
+    p.add_argument("--results", default=str(DOCS / "results"), help="results folder")
+    p.add_argument("--out", default=str(DOCS / "generated"), help="Markdown output folder")
+    p.add_argument("--figures", default=str(DOCS / "figures"), help="figure output folder")
+    p.set_defaults(func=_cmd_tables)
+
+    p = sub.add_parser("generate", help="figures + tables: everything the site build needs")
+    p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser("reproduce", help="train the rows of a comparison table")
+    p.add_argument("table", help="mlp, cnn, rnn or all")
+    p.add_argument("--profile", default=None, help="full or smoke (default: $ADLK_PROFILE or full)")
+    p.add_argument("--only", nargs="*", help="row names to run (default all rows)")
+    p.add_argument("--out", default=None, help="results folder (default docs/results/<cpu|gpu>)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--force", action="store_true", help="re-run rows even if their result is current")
+    p.set_defaults(func=_cmd_reproduce)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """运行命令行；出错时打印一行说明并返回非零值。"""
+    _setup_quiet_tf()
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (ValueError, RuntimeError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
