@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 
 DOCS = Path("docs")
@@ -47,10 +48,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
-    from adlk.experiments import TABLES, reproduce
+    from adlk.experiments import TABLES, RunOptions, reproduce
     from adlk.profiles import get_profile
 
+    t0 = time.perf_counter()
     profile = get_profile(args.profile)
+    options = RunOptions(mirrored=args.mirrored, mixed_precision=args.mixed_precision)
     tables = list(TABLES) if args.table == "all" else [args.table]
     if args.only and len(tables) > 1:
         raise ValueError("--only needs a single table, not 'all'")
@@ -61,8 +64,11 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
 
             device = provenance(profile, 0)["device"]
             out = DOCS / "results" / device
-        summary = reproduce(table, out, only=args.only, profile=profile, seed=args.seed, force=args.force)
-        print(f"[adlk] {table}: ran {len(summary.ran)}, skipped {len(summary.skipped)} current row(s), "
+        budget = None if args.budget_minutes is None else 60 * args.budget_minutes - (time.perf_counter() - t0)
+        summary = reproduce(table, out, only=args.only, profile=profile, seed=args.seed, force=args.force,
+                            options=options, budget_seconds=budget)
+        left = f", {len(summary.left)} left for the next run (time budget)" if summary.left else ""
+        print(f"[adlk] {table}: ran {len(summary.ran)}, skipped {len(summary.skipped)} current row(s){left}, "
               f"{summary.wall_seconds:.0f} s; results in {out}")
     return 0
 
@@ -93,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="results folder (default docs/results/<cpu|gpu>)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--force", action="store_true", help="re-run rows even if their result is current")
+    p.add_argument("--mirrored", action="store_true",
+                   help="data-parallel training on all local GPUs (tf.distribute.MirroredStrategy)")
+    p.add_argument("--mixed-precision", action="store_true", help="use the mixed_float16 policy")
+    p.add_argument("--budget-minutes", type=float, default=None,
+                   help="start no new row after this many minutes (finished rows are kept)")
     p.set_defaults(func=_cmd_reproduce)
     return parser
 

@@ -23,15 +23,26 @@ OPTIMIZERS: dict[str, type[keras.optimizers.Optimizer]] = {
 
 
 def make_optimizer(name: str) -> keras.optimizers.Optimizer:
-    """按名称创建使用默认参数的优化器。
+    """按名称创建优化器：``"adam"`` 用 Keras 默认参数；``"sgd:learning_rate=0.1,momentum=0.9"``
+    这样的写法在冒号后给出参数（用 Keras 3 的参数名）。
 
     Raises:
-        ValueError: 名称未知；消息里列出有效值。
+        ValueError: 名称或参数无效；消息里列出有效值。
     """
-    key = name.lower()
+    key, _, arg_text = name.lower().partition(":")
     if key not in OPTIMIZERS:
         raise ValueError(f"unknown optimizer {name!r}; valid optimizers: {', '.join(OPTIMIZERS)}")
-    return OPTIMIZERS[key]()
+    kwargs: dict[str, float] = {}
+    for item in filter(None, arg_text.split(",")):
+        arg, _, value = item.partition("=")
+        try:
+            kwargs[arg.strip()] = float(value)
+        except ValueError:
+            raise ValueError(f"bad optimizer argument {item!r} in {name!r}; write name:arg=number,...") from None
+    try:
+        return OPTIMIZERS[key](**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"bad optimizer arguments in {name!r}: {exc}") from exc
 
 
 def quiet_ci() -> bool:

@@ -1,0 +1,116 @@
+import shutil
+
+import numpy as np
+import pytest
+
+from adlk import datasets
+from adlk.datasets import (DataFileError, load_mnist, load_mnist_for, one_hot, stratified_subset,
+                           to_cnn_input, to_mlp_input, to_rnn_input)
+
+# 真实 MNIST 的各类数量（0–9）
+TRAIN_COUNTS = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
+TEST_COUNTS = [980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009]
+
+
+@pytest.fixture(scope="module")
+def full():
+    return load_mnist("full")
+
+
+def test_shapes_dtypes(full):
+    (x_train, y_train), (x_test, y_test) = full
+    assert x_train.shape == (60000, 28, 28) and x_test.shape == (10000, 28, 28)
+    assert y_train.shape == (60000,) and y_test.shape == (10000,)
+    for a in (x_train, y_train, x_test, y_test):
+        assert a.dtype == np.uint8
+
+
+def test_real_label_counts(full):
+    (_, y_train), (_, y_test) = full
+    assert np.bincount(y_train).tolist() == TRAIN_COUNTS
+    assert np.bincount(y_test).tolist() == TEST_COUNTS
+
+
+def test_original_order_and_pixels(full):
+    (x_train, y_train), (x_test, y_test) = full
+    assert y_train[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
+    assert y_test[:10].tolist() == [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]
+    scaled = x_train / 255.0
+    assert abs(scaled.mean() - 0.1307) < 1e-3 and abs(scaled.std() - 0.3081) < 1e-3
+    assert x_train.max() == 255 and x_train.min() == 0
+
+
+def test_smoke_subset_is_stratified_and_ordered(full):
+    (x_train, y_train), (x_test, y_test) = load_mnist("smoke")
+    assert np.bincount(y_train).tolist() == [100] * 10
+    assert np.bincount(y_test).tolist() == [50] * 10
+    keep = stratified_subset(full[0][1], 100)
+    assert np.all(np.diff(keep) > 0)
+    np.testing.assert_array_equal(x_train, full[0][0][keep])
+
+
+def test_profile_from_environment(monkeypatch):
+    monkeypatch.setenv("ADLK_PROFILE", "smoke")
+    (x_train, _), _ = load_mnist()
+    assert len(x_train) == 1000
+
+
+def test_views():
+    (x_train, y_train), _ = load_mnist("smoke")
+    mlp, cnn, rnn = to_mlp_input(x_train), to_cnn_input(x_train), to_rnn_input(x_train)
+    assert mlp.shape == (1000, 784) and cnn.shape == (1000, 28, 28, 1) and rnn.shape == (1000, 28, 28)
+    for v in (mlp, cnn, rnn):
+        assert v.dtype == np.float32 and v.min() >= 0.0 and v.max() <= 1.0
+    np.testing.assert_array_equal(mlp[3], cnn[3].ravel())
+    np.testing.assert_array_equal(rnn[3][5], x_train[3][5] / np.float32(255))
+    oh = one_hot(y_train)
+    assert oh.shape == (1000, 10) and oh.sum(axis=1).tolist() == [1.0] * 1000
+    assert oh[np.arange(1000), y_train].tolist() == [1.0] * 1000
+
+
+def test_one_hot_matches_keras():
+    import keras
+
+    y = np.array([0, 3, 9, 3])
+    np.testing.assert_array_equal(one_hot(y), keras.utils.to_categorical(y, 10))
+
+
+def test_load_for_view():
+    (x, y), (xt, yt) = load_mnist_for("cnn", "smoke")
+    assert x.shape == (1000, 28, 28, 1) and y.shape == (1000, 10) and xt.shape == (500, 28, 28, 1)
+    with pytest.raises(ValueError, match="valid views: mlp, cnn, rnn"):
+        load_mnist_for("transformer", "smoke")
+
+
+def test_corrupted_file_is_named(tmp_path):
+    bad = tmp_path / "mnist.npz"
+    shutil.copy(datasets.mnist_path(), bad)
+    data = bytearray(bad.read_bytes())
+    data[1000] ^= 0xFF
+    bad.write_bytes(bytes(data))
+    with pytest.raises(DataFileError) as err:
+        load_mnist("full", path=bad)
+    msg = str(err.value)
+    assert "corrupted" in msg and str(bad) in msg and "git checkout" in msg
+    # 原始数据文件没有被动过
+    assert datasets._sha256(datasets.mnist_path()) == datasets.MNIST_SHA256
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(DataFileError, match="not found"):
+        load_mnist("full", path=tmp_path / "nope.npz")
+
+
+def test_download_fallback(tmp_path, monkeypatch):
+    fake = ((np.zeros((20, 28, 28), np.uint8), np.arange(20, dtype=np.uint8) % 10),
+            (np.zeros((10, 28, 28), np.uint8), np.arange(10, dtype=np.uint8)))
+    monkeypatch.setattr(datasets, "_keras_download", lambda: fake)
+    (x, y), _ = load_mnist("full", path=tmp_path / "nope.npz", download_fallback=True)
+    assert x.shape == (20, 28, 28)
+
+    def offline():
+        raise OSError("no network")
+
+    monkeypatch.setattr(datasets, "_keras_download", offline)
+    with pytest.raises(DataFileError, match="download fallback failed too"):
+        load_mnist("full", path=tmp_path / "nope.npz", download_fallback=True)

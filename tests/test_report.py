@@ -1,0 +1,33 @@
+from adlk.experiments import TABLES
+from adlk.report import render_table, reference_snippet
+
+
+def fake_result(test_acc, train_acc=0.99):
+    return {
+        "metrics": {"test_accuracy": test_acc, "train_accuracy": train_acc, "steady_seconds_per_epoch": 2.5,
+                    "wall_seconds": 60.0, "epochs": 20, "parameters": 269322, "train_samples": 60000},
+        "provenance": {"profile": "full", "cpu": "Test CPU", "cpu_count": 2, "gpus": [], "os": "Linux",
+                       "python": "3.12.1", "tensorflow": "2.21.0", "keras": "3.15.1", "seed": 0,
+                       "date": "2026-11-30T06:00:00+00:00", "git_commit": "abcdef123", "device": "cpu"},
+    }
+
+
+def test_table_shows_ours_beside_book_and_flags_big_gaps():
+    md = render_table("cnn", {"3": fake_result(0.9930), "1": fake_result(0.9700)})
+    lines = [line for line in md.splitlines() if line.startswith("| ")]
+    assert len(lines) == 1 + len(TABLES["cnn"])
+    row3 = next(line for line in lines if line.startswith("| 3 |"))
+    assert "99.30" in row3 and "99.40" in row3 and "-0.10" in row3 and "⚠" not in row3
+    row1 = next(line for line in lines if line.startswith("| 1 |"))
+    assert "-1.50 ⚠" in row1
+    assert "2 行有记录，2 行尚未运行" in md and "Test CPU" in md and "TensorFlow 2.21.0" in md
+
+
+def test_empty_table_says_so():
+    assert "尚无本站的运行记录" in render_table("rnn", {})
+    assert "尚无记录" in reference_snippet("rnn", {})
+
+
+def test_reference_snippet_uses_recorded_numbers():
+    text = reference_snippet("mlp", {"16": fake_result(0.9843)})
+    assert "98.43%" in text and "2026-11-30" in text and "row16.json" in text
