@@ -3,7 +3,8 @@
 - ``figures``：重新生成文档用到的全部图片；
 - ``tables``：由结果文件生成对比表（Markdown 片段）与对比图；
 - ``generate``：以上两者，构建站点前运行；
-- ``reproduce``：训练对比表的各行，写出结果文件。
+- ``reproduce``：训练对比表的各行，写出结果文件；
+- ``bench``：速度基准，书中写法与运行器设置并排对比。
 """
 
 from __future__ import annotations
@@ -73,6 +74,20 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from adlk.bench import run_benchmark
+    from adlk.experiments import provenance
+    from adlk.profiles import get_profile
+
+    out = Path(args.out) if args.out else None
+    if out is None and not args.no_save:
+        out = DOCS / "results" / "bench" / f"{provenance(get_profile(args.profile), 0)['device']}.json"
+    run_benchmark(args.models, args.epochs, out, profile=args.profile)
+    if out:
+        print(f"[adlk] benchmark written to {out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """构造命令行解析器。"""
     parser = argparse.ArgumentParser(prog="python -m adlk", description=__doc__.splitlines()[0])
@@ -105,6 +120,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--budget-minutes", type=float, default=None,
                    help="start no new row after this many minutes (finished rows are kept)")
     p.set_defaults(func=_cmd_reproduce)
+
+    p = sub.add_parser("bench", help="book-style training vs the runner's settings, side by side")
+    p.add_argument("--models", nargs="*", default=["mlp", "cnn", "rnn"], choices=["mlp", "cnn", "rnn"])
+    p.add_argument("--epochs", type=int, default=3, help="epochs per variant (default 3)")
+    p.add_argument("--profile", default=None, help="full or smoke (default: $ADLK_PROFILE or full)")
+    p.add_argument("--out", default=None, help="result file (default docs/results/bench/<cpu|gpu>.json)")
+    p.add_argument("--no-save", action="store_true", help="print only, write no result file")
+    p.set_defaults(func=_cmd_bench)
     return parser
 
 

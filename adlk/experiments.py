@@ -211,25 +211,64 @@ def _cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
-def _gpu_info() -> list[dict[str, str]]:
-    import tensorflow as tf
+def _backend_sees_gpu() -> bool:
+    import keras
 
+    backend = keras.backend.backend()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return bool(tf.config.list_physical_devices("GPU"))
+    if backend == "jax":
+        import jax
+
+        return any(d.platform == "gpu" for d in jax.devices())
+    if backend == "torch":
+        import torch
+
+        return bool(torch.cuda.is_available())
+    return False
+
+
+def _gpu_info() -> list[dict[str, str]]:
+    """后端能看到 GPU 时，用 nvidia-smi 读出每块 GPU 的型号与驱动版本。"""
+    if not _backend_sees_gpu():
+        return []
+    try:
+        out = subprocess.run(
+            ["nvidia-smi", "--query-gpu=name,driver_version,memory.total", "--format=csv,noheader"],
+            capture_output=True, text=True, timeout=20, check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return [{"name": "unknown GPU (nvidia-smi unavailable)"}]
     gpus = []
-    for dev in tf.config.list_physical_devices("GPU"):
-        details = tf.config.experimental.get_device_details(dev)
-        gpus.append({"name": str(details.get("device_name", dev.name)),
-                     "compute_capability": ".".join(map(str, details.get("compute_capability", ())))})
-    if gpus:
-        try:
-            out = subprocess.run(
-                ["nvidia-smi", "--query-gpu=driver_version", "--format=csv,noheader"],
-                capture_output=True, text=True, timeout=20, check=True,
-            ).stdout.split()
-            for gpu, driver in zip(gpus, out):
-                gpu["driver"] = driver
-        except (OSError, subprocess.SubprocessError):
-            pass
+    for line in filter(None, out.splitlines()):
+        name, driver, memory = (part.strip() for part in line.split(",", 2))
+        gpus.append({"name": name, "driver": driver, "memory": memory})
     return gpus
+
+
+def _framework_versions() -> dict[str, str | None]:
+    """后端框架的版本，以及它编译时所用的 CUDA/cuDNN 版本（能读到时）。"""
+    import keras
+
+    backend = keras.backend.backend()
+    info: dict[str, str | None] = {"framework": backend}
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        build = tf.sysconfig.get_build_info()
+        info.update(tensorflow=tf.__version__, cuda_build=build.get("cuda_version"),
+                    cudnn_build=build.get("cudnn_version"))
+    elif backend == "jax":
+        import jax
+
+        info.update(jax=jax.__version__)
+    elif backend == "torch":
+        import torch
+
+        info.update(torch=torch.__version__, cuda_build=torch.version.cuda)
+    return info
 
 
 def _git_commit() -> str | None:
@@ -246,9 +285,7 @@ def provenance(profile: Profile, seed: int) -> dict[str, Any]:
     """这次运行的来历：档位、硬件、系统、版本、日期、种子与 git 提交。"""
     import keras
     import numpy
-    import tensorflow as tf
 
-    build = tf.sysconfig.get_build_info()
     gpus = _gpu_info()
     return {
         "profile": profile.name,
@@ -257,11 +294,9 @@ def provenance(profile: Profile, seed: int) -> dict[str, Any]:
         "cpu": _cpu_model(),
         "cpu_count": os.cpu_count(),
         "gpus": gpus,
-        "cuda_build": build.get("cuda_version"),
-        "cudnn_build": build.get("cudnn_version"),
         "os": platform.platform(),
         "python": platform.python_version(),
-        "tensorflow": tf.__version__,
+        **_framework_versions(),
         "keras": keras.__version__,
         "numpy": numpy.__version__,
         "backend": keras.backend.backend(),
@@ -270,11 +305,18 @@ def provenance(profile: Profile, seed: int) -> dict[str, Any]:
     }
 
 
+def _versions_for_key() -> list[str]:
+    import keras
+
+    info = _framework_versions()
+    backend = info["framework"]
+    if backend == "tensorflow":
+        return [str(info["tensorflow"]), keras.__version__]
+    return [str(backend), str(info.get(str(backend))), keras.__version__]
+
+
 def run_key(config: RowConfig, profile: Profile, seed: int, options: RunOptions | None = None) -> str:
     """一行结果的“有效性指纹”：配置、模型与训练代码、版本、档位、种子与运行选项的哈希。"""
-    import keras
-    import tensorflow as tf
-
     from adlk import models, training
 
     parts = {
@@ -282,7 +324,7 @@ def run_key(config: RowConfig, profile: Profile, seed: int, options: RunOptions 
         "builder": inspect.getsource(models.BUILDERS[config.model]),
         "train": inspect.getsource(training.train_and_evaluate),
         "steps_per_execution": STEPS_PER_EXECUTION,
-        "versions": [tf.__version__, keras.__version__],
+        "versions": _versions_for_key(),
         "profile": asdict(profile),
         "seed": seed,
     }

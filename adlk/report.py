@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Callable
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -46,12 +47,18 @@ def _hardware(prov: dict[str, Any]) -> str:
     return f"CPU {prov['cpu']}（{prov['cpu_count']} 核）"
 
 
+def _framework(prov: dict[str, Any]) -> str:
+    backend = prov.get("backend", "tensorflow")
+    name = {"tensorflow": "TensorFlow", "jax": "JAX", "torch": "PyTorch"}.get(backend, backend)
+    return f"{name} {prov.get(backend, '?')}"
+
+
 def provenance_line(entries: list[dict[str, Any]]) -> str:
     """一组结果的来历，写成一句中文说明。"""
     provs = [e["provenance"] for e in entries]
     dates = sorted(p["date"][:10] for p in provs)
     first = provs[0]
-    versions = sorted({f"TensorFlow {p['tensorflow']} / Keras {p['keras']}" for p in provs})
+    versions = sorted({f"{_framework(p)} / Keras {p['keras']}" for p in provs})
     commits = sorted({(p.get("git_commit") or "unknown")[:7] for p in provs})
     wall = sum(e["metrics"]["wall_seconds"] for e in entries)
     span = dates[0] if dates[0] == dates[-1] else f"{dates[0]} 至 {dates[-1]}"
@@ -160,7 +167,7 @@ def reference_snippet(table: str, rows: dict[str, dict[str, Any]]) -> str:
         f"{m['epochs']} 轮：测试准确率 **{_pct(m['test_accuracy'])}%**，最后一轮训练准确率 "
         f"{_pct(m['train_accuracy'])}%，参数 {m['parameters']:,} 个，平均每轮 "
         f"{m['steady_seconds_per_epoch']:.1f} 秒，全程 {total / 60:.1f} 分钟。\n\n"
-        f"    运行环境：{_hardware(p)}，TensorFlow {p['tensorflow']}，Keras {p['keras']}，"
+        f"    运行环境：{_hardware(p)}，{_framework(p)}，Keras {p['keras']}，"
         f"随机种子 {p['seed']}。原始记录见 [结果文件](../results/{p['device']}/{table}/row{int(row):02d}.json)。\n"
     )
 
@@ -203,6 +210,26 @@ def deviations_snippet(results: Results) -> str:
             + "\n".join(lines) + "\n")
 
 
+def gpu_speed_snippet(cpu: Results, gpu: Results) -> str:
+    """三个参考模型在 GPU 与 CPU 上的每轮耗时和准确率（都来自结果文件）。"""
+    if not gpu:
+        return ("!!! warning \"尚无 GPU 运行记录\"\n\n    本站还没有记录过 GPU 上的完整运行，所以这里没有 GPU 的数字。"
+                "准备好的脚本是仓库里的 `.ci/gpu-run`，在一台有 NVIDIA GPU 的机器上运行它，"
+                "结果文件会写入 `docs/results/gpu/`，本页的表格随后由这些文件生成。\n")
+    lines = ["| 模型 | CPU 秒/轮 | GPU 秒/轮 | 加速比 | CPU 测试 % | GPU 测试 % |", "|---|---|---|---|---|---|"]
+    for table, row in REFERENCE_ROWS.items():
+        c, g = cpu.get(table, {}).get(row), gpu.get(table, {}).get(row)
+        if g is None:
+            continue
+        gs = g["metrics"]["steady_seconds_per_epoch"]
+        cs = c["metrics"]["steady_seconds_per_epoch"] if c else None
+        lines.append(f"| {MODEL_NAMES[table]}（第 {row} 行） | {f'{cs:.2f}' if cs else '—'} | {gs:.2f} "
+                     f"| {f'{cs / gs:.1f}×' if cs else '—'} "
+                     f"| {_pct(c['metrics']['test_accuracy']) if c else '—'} | {_pct(g['metrics']['test_accuracy'])} |")
+    entries = [e for rows in gpu.values() for e in rows.values()]
+    return "\n".join(lines) + "\n\n" + provenance_line(entries) + "\n"
+
+
 SNIPPETS: dict[str, Callable[[Results], str]] = {"ch01/deviations.md": deviations_snippet}
 """其他由代码生成的片段：名称 → 函数（参数为 CPU 结果）。"""
 
@@ -231,6 +258,13 @@ def generate_tables(results_root: Path, out_dir: Path, figures_dir: Path) -> lis
         written.append(fig_path)
     for name, fn in SNIPPETS.items():
         write(out_dir / name, fn(cpu))
+    write(out_dir / "gpu" / "speed.md", gpu_speed_snippet(cpu, gpu))
+    from adlk.bench import render_benchmark
+
+    for device in DEVICES:
+        bench_file = Path(results_root) / "bench" / f"{device}.json"
+        bench = json.loads(bench_file.read_text(encoding="utf-8")) if bench_file.is_file() else None
+        write(out_dir / "bench" / f"{device}.md", render_benchmark(bench))
     return written
 
 
