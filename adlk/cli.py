@@ -3,6 +3,7 @@
 - ``figures``：重新生成文档用到的全部图片；
 - ``tables``：由结果文件生成对比表（Markdown 片段）与对比图；
 - ``generate``：以上两者，构建站点前运行；
+- ``notebooks``：由章节 Markdown 生成 Jupyter 笔记本；
 - ``reproduce``：训练对比表的各行，写出结果文件；
 - ``bench``：速度基准，书中写法与运行器设置并排对比。
 """
@@ -74,6 +75,14 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from adlk.notebooks import generate_notebooks
+
+    written = generate_notebooks()
+    print(f"[adlk] {len(written)} notebook(s) written to {DOCS / 'notebooks'}")
+    return 0
+
+
 def _cmd_bench(args: argparse.Namespace) -> int:
     from adlk.bench import run_benchmark
     from adlk.experiments import provenance
@@ -106,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("generate", help="figures + tables: everything the site build needs")
     p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser("notebooks", help="generate one Jupyter notebook per chapter page")
+    p.set_defaults(func=_cmd_notebooks)
 
     p = sub.add_parser("reproduce", help="train the rows of a comparison table")
     p.add_argument("table", help="mlp, cnn, rnn or all")

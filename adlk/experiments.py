@@ -302,6 +302,8 @@ def provenance(profile: Profile, seed: int) -> dict[str, Any]:
         "backend": keras.backend.backend(),
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "git_commit": _git_commit(),
+        # 系统负载（1/5/15 分钟平均）：同时有其他程序在跑时，耗时会偏大
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
     }
 
 

@@ -94,27 +94,22 @@ def render_table(table: str, rows: dict[str, dict[str, Any]]) -> str:
     """一张对比表的 Markdown：本站结果与书中数值并列。"""
     if table not in REFERENCE_ROWS:
         return render_check_table(table, rows)
-    head = (
-        "| # | 层（书中写法） | 正则化 | 优化器 | ReLU | 训练 %（本站） | 测试 %（本站） "
-        "| 训练 %（书中） | 测试 %（书中） | 测试差值 | 秒/轮 |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|\n"
-    )
+    head = ("| # | 层（书中写法） | 正则化 | 优化器 | ReLU | 训练 %<br>本站 / 书中 | 测试 %<br>本站 / 书中 "
+            "| 测试差值 | 秒/轮 |\n|---|---|---|---|---|---|---|---|---|\n")
     lines = []
     for config in TABLES[table]:
         b = config.book
         data = rows.get(config.row)
         if data is None:
-            ours = "— | — | — | —"
+            ours = f"— / {b.train:.2f} | — / {b.test:.2f} | — | —"
         else:
             m = data["metrics"]
             diff = 100 * m["test_accuracy"] - b.test
             flag = " ⚠" if abs(diff) > 0.5 else ""
-            ours = (f"{_pct(m['train_accuracy'])} | {_pct(m['test_accuracy'])} | {b.train:.2f} | {b.test:.2f} "
-                    f"| {diff:+.2f}{flag} | {m['steady_seconds_per_epoch']:.1f}")
-            lines.append(f"| {config.row} | {b.layers} | {b.regularizer} | {b.optimizer} | {b.relu} | {ours} |")
-            continue
-        lines.append(f"| {config.row} | {b.layers} | {b.regularizer} | {b.optimizer} | {b.relu} "
-                     f"| — | — | {b.train:.2f} | {b.test:.2f} | — | — |")
+            ours = (f"{_pct(m['train_accuracy'])} / {b.train:.2f} | **{_pct(m['test_accuracy'])}** / {b.test:.2f} "
+                    f"| {diff:+.2f}{flag} | {m['steady_seconds_per_epoch']:.1f} |")
+        lines.append(f"| {config.row} | {b.layers} | {b.regularizer} | {b.optimizer} | {b.relu} | {ours}".rstrip(" |")
+                     + " |")
     body = head + "\n".join(lines) + "\n"
     if rows:
         missing = len(TABLES[table]) - len(rows)
@@ -230,7 +225,60 @@ def gpu_speed_snippet(cpu: Results, gpu: Results) -> str:
     return "\n".join(lines) + "\n\n" + provenance_line(entries) + "\n"
 
 
-SNIPPETS: dict[str, Callable[[Results], str]] = {"ch01/deviations.md": deviations_snippet}
+def side_by_side_snippet(results: Results) -> str:
+    """三个参考模型并排：参数个数、测试准确率、CPU 上每轮秒数（都来自结果文件）。"""
+    lines = ["| 模型 | 参数个数 | 轮数 | 测试 %（本站） | 测试 %（书中） | 秒/轮（CPU） | 全程（分钟） |",
+             "|---|---|---|---|---|---|---|"]
+    entries = []
+    for table, row in REFERENCE_ROWS.items():
+        data = results.get(table, {}).get(row)
+        book = next(c.book for c in TABLES[table] if c.row == row)
+        if data is None:
+            lines.append(f"| {MODEL_NAMES[table]} | — | — | — | {book.test:.2f} | — | — |")
+            continue
+        entries.append(data)
+        m = data["metrics"]
+        lines.append(f"| {MODEL_NAMES[table]} | {m['parameters']:,} | {m['epochs']} | {_pct(m['test_accuracy'])} "
+                     f"| {book.test:.2f} | {m['steady_seconds_per_epoch']:.1f} | {m['wall_seconds'] / 60:.1f} |")
+    text = "\n".join(lines) + "\n"
+    return text + ("\n" + provenance_line(entries) + "\n" if entries else "\n尚无本站的运行记录。\n")
+
+
+def plot_side_by_side(results: Results, path: Path) -> None:
+    """三个参考模型的参数个数、测试准确率与每轮耗时，画成三幅并排的条形图。"""
+    from adlk.figures import plt, save, setup_style
+
+    setup_style()
+    names, params, accs, secs = [], [], [], []
+    for table, row in REFERENCE_ROWS.items():
+        data = results.get(table, {}).get(row)
+        if data is None:
+            continue
+        m = data["metrics"]
+        names.append(MODEL_NAMES[table])
+        params.append(m["parameters"] / 1000)
+        accs.append(100 * m["test_accuracy"])
+        secs.append(m["steady_seconds_per_epoch"])
+    fig, axes = plt.subplots(1, 3, figsize=(9, 2.8))
+    colors = ["#5c6bc0", "#26a69a", "#ef8f00"][: len(names)]
+    for ax, values, title, fmt in zip(axes, (params, accs, secs), ("参数（千个）", "测试准确率 (%)", "CPU 秒/轮"),
+                                      ("{:.0f}", "{:.2f}", "{:.1f}")):
+        bars = ax.bar(names, values, color=colors)
+        ax.set_title(title, fontsize=10)
+        for bar, v in zip(bars, values):
+            ax.annotate(fmt.format(v), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                        ha="center", va="bottom", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    if accs:
+        axes[1].set_ylim(min(accs) - 1, 100)
+    if not names:
+        fig.suptitle("尚无运行记录")
+    fig.tight_layout()
+    save(fig, path)
+
+
+SNIPPETS: dict[str, Callable[[Results], str]] = {"ch01/deviations.md": deviations_snippet,
+                                                 "ch01/side-by-side.md": side_by_side_snippet}
 """其他由代码生成的片段：名称 → 函数（参数为 CPU 结果）。"""
 
 
@@ -258,6 +306,8 @@ def generate_tables(results_root: Path, out_dir: Path, figures_dir: Path) -> lis
         written.append(fig_path)
     for name, fn in SNIPPETS.items():
         write(out_dir / name, fn(cpu))
+    plot_side_by_side(cpu, figures_dir / "ch01" / "side-by-side.png")
+    written.append(figures_dir / "ch01" / "side-by-side.png")
     write(out_dir / "gpu" / "speed.md", gpu_speed_snippet(cpu, gpu))
     from adlk.bench import render_benchmark
 
@@ -270,6 +320,6 @@ def generate_tables(results_root: Path, out_dir: Path, figures_dir: Path) -> lis
 
 def table_figures() -> list[str]:
     """对比表管线生成的图片名（相对 ``docs/figures``）。"""
-    return [f"ch01/table-{t}.png" for t in REFERENCE_ROWS]
+    return [f"ch01/table-{t}.png" for t in REFERENCE_ROWS] + ["ch01/side-by-side.png"]
 
 

@@ -5,7 +5,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import platform
+import time
+from pathlib import Path
 
 import pytest
 
@@ -27,3 +31,40 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> objec
 
         text = "".join(traceback.format_exception(type(original), original, original.__traceback__))
         report.sections.append(("code block traceback", text))
+
+
+_TIMES = Path(__file__).parent / "generated" / "block-times.json"
+_cpu_seconds: dict[str, dict[str, float]] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    """记录每个页面的代码块所用的 CPU 时间，供运行卡片显示（docs/generated/block-times.json）。"""
+    start = time.process_time()
+    yield
+    page = item.nodeid.split("::")[0]
+    entry = _cpu_seconds.setdefault(page, {"blocks": 0, "cpu_seconds": 0.0})
+    entry["blocks"] += 1
+    entry["cpu_seconds"] += time.process_time() - start
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """把这次测试运行的代码块计时合并写入 block-times.json（原子写入）。"""
+    if not _cpu_seconds:
+        return
+    import keras
+
+    from adlk.experiments import _cpu_model, write_json_atomic
+
+    data = json.loads(_TIMES.read_text(encoding="utf-8")) if _TIMES.is_file() else {}
+    stamp = {"cpu": f"{_cpu_model()}，{os.cpu_count()} 核", "date": time.strftime("%Y-%m-%d"),
+             "python": platform.python_version(), "keras": keras.__version__}
+    try:
+        import tensorflow as tf
+
+        stamp["tensorflow"] = tf.__version__
+    except ImportError:  # pragma: no cover
+        stamp["tensorflow"] = "?"
+    for page, entry in _cpu_seconds.items():
+        data[page] = {**entry, "cpu_seconds": round(entry["cpu_seconds"], 1), **stamp}
+    write_json_atomic(_TIMES, data)

@@ -17,7 +17,7 @@ def test_table_shows_ours_beside_book_and_flags_big_gaps():
     lines = [line for line in md.splitlines() if line.startswith("| ")]
     assert len(lines) == 1 + len(TABLES["cnn"])
     row3 = next(line for line in lines if line.startswith("| 3 |"))
-    assert "99.30" in row3 and "99.40" in row3 and "-0.10" in row3 and "⚠" not in row3
+    assert "**99.30** / 99.40" in row3 and "-0.10" in row3 and "⚠" not in row3
     row1 = next(line for line in lines if line.startswith("| 1 |"))
     assert "-1.50 ⚠" in row1
     assert "2 行有记录，2 行尚未运行" in md and "Test CPU" in md and "TensorFlow 2.21.0" in md

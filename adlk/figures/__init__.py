@@ -22,7 +22,7 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
 
-CHAPTER_MODULES = ("adlk.figures.ch01",)
+CHAPTER_MODULES = ("adlk.figures.ch01", "adlk.figures.ch01_part2")
 """注册插图的模块；新增章节时加在这里。"""
 
 

@@ -1,0 +1,157 @@
+"""由章节 Markdown 生成 Jupyter 笔记本：一个来源，不另外手工维护副本。
+
+``python -m adlk notebooks`` 把 ``mkdocs.yml`` 导航里的每个章节页转换成
+``docs/notebooks/<章>-<页>.ipynb``：``python`` 代码块变成代码单元，其余文字变成 Markdown 单元；
+``--8<--`` 引入的生成片段就地展开；插图改用站点上的绝对地址（在 Colab 里也能显示）。
+第一个单元在缺少 ``adlk`` 时安装它，所以笔记本在 Colab 里可以直接运行。
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+
+DOCS = Path("docs")
+OUT = DOCS / "notebooks"
+CHAPTER_PAGES = ("keras", "three-networks", "mnist", "mlp", "configurations", "cnn", "rnn", "side-by-side",
+                 "exercises")
+"""第 1 章中生成笔记本的页面（按阅读顺序）。"""
+
+INSTALL_CELL = """\
+# 第一个单元：缺少 adlk 时安装它（Colab 或新环境）；已安装时什么也不做
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("adlk") is None:
+    subprocess.check_call([sys.executable, "-m", "pip", "install", "-q", "{install}"])
+import adlk
+
+print("adlk", adlk.__version__)"""
+
+FENCE = re.compile(r"^(?P<indent>\s*)```(?P<lang>[\w-]*)\s*$")
+SNIPPET = re.compile(r'^(?P<indent>\s*)--8<--\s+"(?P<name>[^"]+)"\s*$')
+ADMONITION = re.compile(r'^(?P<indent>\s*)(?:!!!|\?\?\?\+?)\s+(?P<kind>\w+)(?:\s+"(?P<title>[^"]*)")?\s*$')
+TAB = re.compile(r'^(?P<indent>\s*)===\s+"(?P<title>[^"]*)"\s*$')
+COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+
+
+def notebook_name(page: Path) -> str:
+    """笔记本文件名：``docs/ch01/mlp.md`` → ``ch01-mlp.ipynb``。"""
+    return f"{page.parent.name}-{page.stem}.ipynb"
+
+
+def colab_url(repo: str, branch: str, page: Path) -> str:
+    """在 Colab 中打开该页笔记本的地址（笔记本随仓库提交）。"""
+    return f"https://colab.research.google.com/github/{repo}/blob/{branch}/docs/notebooks/{notebook_name(page)}"
+
+
+def _expand(lines: list[str], generated: Path) -> list[str]:
+    """展开 ``--8<--`` 片段，去掉只对测试有意义的 HTML 注释。"""
+    out: list[str] = []
+    for line in lines:
+        m = SNIPPET.match(line)
+        if m:
+            text = (generated / m["name"]).read_text(encoding="utf-8")
+            out += [m["indent"] + t if t else "" for t in text.splitlines()]
+        elif not COMMENT.match(line):
+            out.append(line)
+    return out
+
+
+def _markdown(lines: list[str], site_url: str, page: Path) -> str:
+    """把 MkDocs 专有的写法改成普通 Markdown：提示框变引用块，标签页变小标题，图片与链接用绝对地址。"""
+    base = f"{site_url.rstrip('/')}/{page.parent.name}/"
+    out: list[str] = []
+    quote_indent: int | None = None
+    for line in lines:
+        stripped_indent = len(line) - len(line.lstrip())
+        if quote_indent is not None and line.strip() and stripped_indent <= quote_indent:
+            quote_indent = None
+            while out and out[-1] in (">", ""):
+                out.pop()
+            out.append("")
+        m = ADMONITION.match(line)
+        if m:
+            quote_indent = len(m["indent"])
+            out.append(f"> **{m['title'] or m['kind'].capitalize()}**")
+            out.append(">")
+            continue
+        m = TAB.match(line)
+        if m:
+            out.append(f"**{m['title']}**")
+            out.append("")
+            continue
+        if quote_indent is not None:
+            body = line[quote_indent + 4:] if line.startswith(" " * (quote_indent + 4)) else line.strip()
+            out.append(("> " + body).rstrip())
+            continue
+        if line.startswith("    ") and out and out[-1] == "" and len(out) > 1 and out[-2].startswith("**"):
+            line = line[4:]
+        out.append(line)
+    text = "\n".join(out).strip("\n")
+
+    def absolute(match: re.Match[str]) -> str:
+        target = match["target"]
+        if re.match(r"^[a-z]+://|^#", target):
+            return match[0]
+        path, _, anchor = target.partition("#")
+        if path.endswith(".md"):
+            path = path[:-3] + "/"
+        url = base + path
+        return f"{match['prefix']}({url}{'#' + anchor if anchor else ''})"
+
+    return re.sub(r"(?P<prefix>!?\[[^\]]*\])\((?P<target>[^)\s]+)\)", absolute, text)
+
+
+def page_to_notebook(page: Path, generated: Path, site_url: str, install: str) -> nbformat.NotebookNode:
+    """把一个章节页转换成笔记本。"""
+    lines = _expand(page.read_text(encoding="utf-8").splitlines(), generated)
+    cells = [nbformat.v4.new_code_cell(INSTALL_CELL.format(install=install))]
+    buf: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = FENCE.match(lines[i])
+        if m and m["lang"] == "python" and not m["indent"]:
+            if any(s.strip() for s in buf):
+                cells.append(nbformat.v4.new_markdown_cell(_markdown(buf, site_url, page)))
+            buf = []
+            j = i + 1
+            while not lines[j].startswith("```"):
+                j += 1
+            cells.append(nbformat.v4.new_code_cell("\n".join(lines[i + 1:j])))
+            i = j + 1
+            continue
+        buf.append(lines[i])
+        i += 1
+    if any(s.strip() for s in buf):
+        cells.append(nbformat.v4.new_markdown_cell(_markdown(buf, site_url, page)))
+    nb = nbformat.v4.new_notebook(cells=cells)
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "colab": {"provenance": []},
+    }
+    for n, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{n:03d}"
+    return nb
+
+
+def chapter_pages(docs: Path = DOCS) -> list[Path]:
+    """生成笔记本的章节页（存在的那些）。"""
+    return [p for p in (docs / "ch01" / f"{name}.md" for name in CHAPTER_PAGES) if p.is_file()]
+
+
+def generate_notebooks(docs: Path = DOCS, out: Path = OUT, site_url: str = "https://adlk.github.io/adlk/",
+                       install: str = "git+https://github.com/adlk/adlk.git") -> list[Path]:
+    """生成全部笔记本，返回写出的文件。生成的内容只取决于 Markdown 与生成片段，重复运行结果相同。"""
+    written = []
+    out.mkdir(parents=True, exist_ok=True)
+    for page in chapter_pages(docs):
+        nb = page_to_notebook(page, docs / "generated", site_url, install)
+        target = out / notebook_name(page)
+        target.write_text(nbformat.writes(nb) + "\n", encoding="utf-8")
+        written.append(target)
+    return written

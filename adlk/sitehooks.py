@@ -1,0 +1,71 @@
+"""MkDocs 钩子：在每个章节页的标题下插入生成的“运行卡片”。
+
+卡片上的内容全部来自文件：本页代码块在最近一次测试运行（smoke 档位）中的 CPU 时间
+（``docs/generated/block-times.json``，由 ``docs/conftest.py`` 记录），页面所用完整运行的
+硬件、日期与版本（``docs/results/cpu`` 中的结果文件），以及笔记本、Colab 和源文件的链接。
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from adlk.notebooks import CHAPTER_PAGES, colab_url, notebook_name
+
+BRANCH = "main"
+
+
+def _reference_runs(docs: Path) -> list[dict[str, Any]]:
+    from adlk.experiments import REFERENCE_ROWS, TABLES, read_result, result_path
+
+    runs = []
+    for table, row in REFERENCE_ROWS.items():
+        config = next(c for c in TABLES[table] if c.row == row)
+        path = result_path(docs / "results" / "cpu", config)
+        if path.is_file():
+            runs.append(read_result(path))
+    return runs
+
+
+def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
+    """一个章节页的运行卡片（Markdown）。"""
+    page = Path(page_src)
+    times_file = docs / "generated" / "block-times.json"
+    times = json.loads(times_file.read_text(encoding="utf-8")) if times_file.is_file() else {}
+    entry = times.get(f"docs/{page_src}")
+    if entry:
+        blocks = (f"本页 {entry['blocks']} 个代码块在 smoke 档位下共用 CPU 时间 {entry['cpu_seconds']:.0f} 秒"
+                  f"（{entry['cpu']}，{entry['date'][:10]}，TensorFlow {entry['tensorflow']}，Keras {entry['keras']}）")
+    else:
+        blocks = "本页代码块的 smoke 运行时间尚未记录（运行一次测试即可生成）"
+    runs = _reference_runs(docs)
+    if runs:
+        p = runs[0]["provenance"]
+        dates = sorted(r["provenance"]["date"][:10] for r in runs)
+        full = (f"页面上的完整运行结果来自 {p['cpu']}（{p['cpu_count']} 核 CPU），{dates[0]}"
+                f"{'' if dates[0] == dates[-1] else ' 至 ' + dates[-1]}，TensorFlow {p.get('tensorflow', '?')}，"
+                f"Keras {p['keras']}，Python {p['python']}")
+    else:
+        full = "完整运行结果尚未记录"
+    nb = notebook_name(Path("docs") / page)
+    stem = nb.removesuffix(".ipynb")
+    links = (f'<a class="md-button" href="../../notebooks/{stem}/{nb}" download>下载笔记本</a> '
+             f"[:material-notebook-outline: 查看笔记本](../notebooks/{nb}){{ .md-button }} "
+             f"[:simple-googlecolab: 在 Colab 中打开]({colab_url(repo, BRANCH, Path('docs') / page)}){{ .md-button }} "
+             f"[:material-github: 本页源文件]({repo_url.rstrip('/')}/blob/{BRANCH}/docs/{page_src}){{ .md-button }}")
+    return (f'<div class="adlk-run-card" markdown>\n\n{links}\n\n'
+            f":material-timer-outline: {blocks}。<br>\n:material-chip: {full}。\n\n</div>\n")
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """MkDocs 钩子：章节页在第一个一级标题后插入运行卡片。"""
+    src = page.file.src_uri
+    if not src.startswith("ch") or Path(src).stem not in CHAPTER_PAGES:
+        return markdown
+    docs = Path(config["docs_dir"])
+    repo_url = config.get("repo_url") or ""
+    repo = re.sub(r"^https://github.com/", "", repo_url).strip("/")
+    card = run_card(src, docs, repo, repo_url)
+    return re.sub(r"^(# .+\n)", lambda m: m.group(1) + "\n" + card + "\n", markdown, count=1, flags=re.M)
