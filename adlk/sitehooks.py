@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -69,3 +71,22 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     repo = re.sub(r"^https://github.com/", "", repo_url).strip("/")
     card = run_card(src, docs, repo, repo_url)
     return re.sub(r"^(# .+\n)", lambda m: m.group(1) + "\n" + card + "\n", markdown, count=1, flags=re.M)
+
+
+MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "adaptors")
+
+
+def on_post_build(config: Any) -> None:
+    """把随 ``django-static-mathjax`` 安装的 MathJax 3 复制进站点，公式在离线时也能排版。"""
+    spec = importlib.util.find_spec("mathjax")
+    source = Path(spec.origin).parent / "static" / "mathjax" / "es5" if spec and spec.origin else None
+    if source is None or not (source / "tex-mml-chtml.js").is_file():
+        raise RuntimeError("MathJax files not found: install the docs extra (pip install -e '.[docs]')")
+    target = Path(config["site_dir"]) / "javascripts" / "mathjax"
+    for part in MATHJAX_PARTS:
+        src, dst = source / part, target / part
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)

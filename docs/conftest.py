@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import tempfile
 import time
 from pathlib import Path
 
@@ -41,7 +42,14 @@ _cpu_seconds: dict[str, dict[str, float]] = {}
 def pytest_runtest_call(item: pytest.Item) -> object:
     """记录每个页面的代码块所用的 CPU 时间，供运行卡片显示（docs/generated/block-times.json）。"""
     start = time.process_time()
-    yield
+    # 代码块可能写文件（如 plot_model 的图）：在临时目录里运行，不弄脏仓库
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:
+        os.chdir(scratch)
+        try:
+            yield
+        finally:
+            os.chdir(here)
     page = item.nodeid.split("::")[0]
     entry = _cpu_seconds.setdefault(page, {"blocks": 0, "cpu_seconds": 0.0})
     entry["blocks"] += 1
