@@ -188,12 +188,23 @@ def cnn_feature_maps() -> Figure:
     _, (x_test, y_test) = load_mnist("full")
     image = to_cnn_input(x_test[:1])
     shown = [layer for layer in model.layers if type(layer).__name__ in {"Conv2D", "MaxPooling2D"}]
-    probe = keras.Model(model.inputs, [layer.output for layer in shown])
+    probe = keras.Model(model.layers[0].input, [layer.output for layer in shown])
     maps = [keras.ops.convert_to_numpy(m)[0] for m in probe(image)]
     channels = 8
-    fig, axes = plt.subplots(len(shown), channels + 1, figsize=(12, 8.4),
+    fig, axes = plt.subplots(len(shown) + 1, channels + 1, figsize=(12, 8.6),
                              gridspec_kw={"width_ratios": [1.35] + [1] * channels})
-    for row, (layer, fmap) in enumerate(zip(shown, maps)):
+    for ax in axes.flat:
+        ax.set_xticks([])
+        ax.set_yticks([])
+    # 第一行：输入的数字与读图说明
+    for ax in axes[0]:
+        ax.axis("off")
+    axes[0, 0].text(0.0, 0.5, f"输入\n28×28×1\n（标签 {y_test[0]}）", va="center", fontsize=10)
+    axes[0, 1].imshow(x_test[0], cmap="gray")
+    axes[0, 2].text(0.1, 0.5, "每个小图是一个通道的特征图，颜色越亮数值越大，各自使用自己的色标；\n"
+                    "全暗的小图表示这个通道在这张数字上处处为 0（被 ReLU 截成 0）。",
+                    va="center", fontsize=10, transform=axes[0, 2].transAxes)
+    for row, (layer, fmap) in enumerate(zip(shown, maps), start=1):
         head = axes[row, 0]
         head.axis("off")
         kind = "卷积 + ReLU" if type(layer).__name__ == "Conv2D" else "最大池化"
@@ -202,16 +213,10 @@ def cnn_feature_maps() -> Figure:
         for ch in range(channels):
             ax = axes[row, ch + 1]
             ax.imshow(fmap[:, :, ch], cmap="viridis")
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if row == 0:
+            if row == 1:
                 ax.set_title(f"通道 {ch}", fontsize=9)
-    fig.suptitle(f"测试集第 1 张数字（标签 {y_test[0]}）经过各层后的特征图（前 8 个通道；模型训练 1 轮）",
-                 fontsize=12)
-    inset = fig.add_axes([0.005, 0.905, 0.07, 0.07])
-    inset.imshow(x_test[0], cmap="gray")
-    inset.axis("off")
-    fig.tight_layout(rect=(0, 0, 1, 0.9))
+    fig.suptitle("测试集第 1 张数字经过各层后的特征图（前 8 个通道；模型训练 1 轮）", fontsize=12, y=0.995)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.95, bottom=0.01, wspace=0.12, hspace=0.3)
     return fig
 
 
