@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import hashlib
+import sys
 import zipfile
 from importlib import resources
 from pathlib import Path
@@ -91,14 +92,15 @@ def stratified_subset(y: np.ndarray, per_class: int) -> np.ndarray:
 def load_mnist(
     profile: str | Profile | None = None,
     path: str | Path | None = None,
-    download_fallback: bool = False,
+    download_fallback: bool = True,
 ) -> MnistSplits:
     """加载 MNIST，返回值与 ``keras.datasets.mnist.load_data()`` 相同。
 
     Args:
         profile: 档位名或 :class:`Profile`；省略时读取 ``ADLK_PROFILE``。
         path: 另一份 ``mnist.npz`` 的路径（同样校验 sha256）；省略时用随包分发的副本。
-        download_fallback: 本地文件缺失或损坏时，改用 Keras 自己的下载（需要网络）。
+        download_fallback: 本地文件缺失或损坏时，先打印原因，再改用 Keras 自己的下载（需要网络）；
+            下载也失败时抛出 :class:`DataFileError`，消息里同时说明两处原因与修复办法。
 
     Returns:
         ``((x_train, y_train), (x_test, y_test))``，全部为 uint8。
@@ -114,6 +116,7 @@ def load_mnist(
     except DataFileError as exc:
         if not download_fallback:
             raise
+        print(f"[adlk] {exc} Trying keras.datasets.mnist.load_data() instead.", file=sys.stderr)
         try:
             (x_train, y_train), (x_test, y_test) = _keras_download()
         except Exception as download_exc:
