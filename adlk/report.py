@@ -173,6 +173,7 @@ def model_summary(table: str) -> str:
 
     from adlk.models import BUILDERS
 
+    keras.backend.clear_session()  # 层名从头编号（dense、dense_1……），与之前建过什么模型无关
     keras.utils.set_random_seed(0)
     model = BUILDERS[table]()
     buf = io.StringIO()

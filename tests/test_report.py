@@ -31,3 +31,16 @@ def test_empty_table_says_so():
 def test_reference_snippet_uses_recorded_numbers():
     text = reference_snippet("mlp", {"16": fake_result(0.9843)})
     assert "98.43%" in text and "2026-11-30" in text and "row16.json" in text
+
+
+def test_model_summary_does_not_depend_on_earlier_models():
+    import keras
+
+    from adlk.models import build_mlp
+    from adlk.report import model_summary
+
+    first = model_summary("mlp")
+    build_mlp(), build_mlp()  # 之前建过别的模型，层名计数已经变了
+    assert model_summary("mlp") == first
+    assert "dense (Dense)" in first
+    keras.backend.clear_session()
