@@ -49,17 +49,22 @@ def time_variant(model_kind: str, variant: str, epochs: int, seed: int = 0,
             "steady_seconds_per_epoch": round(float(np.mean(steady)), 3), "test_accuracy": float(acc)}
 
 
-def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str | None = None) -> dict[str, Any]:
-    """对每个模型依次运行全部做法，打印对比表；``out`` 给出时把结果原子写入该文件。"""
+def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str | None = None,
+                  variants: list[str] | None = None) -> dict[str, Any]:
+    """对每个模型依次运行各种做法（默认全部），打印对比表；``out`` 给出时把结果原子写入该文件。"""
     from adlk.experiments import provenance, write_json_atomic
     from adlk.profiles import get_profile
 
     prof = get_profile(profile)
+    chosen = ["book", *[v for v in (variants or VARIANTS) if v != "book"]]
+    unknown = sorted(set(chosen) - set(VARIANTS))
+    if unknown:
+        raise ValueError(f"unknown variant(s) {', '.join(unknown)}; valid variants: {', '.join(VARIANTS)}")
     results: dict[str, Any] = {}
     start = time.perf_counter()
     for kind in models:
         results[kind] = {}
-        for variant in VARIANTS:
+        for variant in chosen:
             r = time_variant(kind, variant, epochs, profile=prof.name)
             results[kind][variant] = r
             print(f"{kind:4s} {variant:10s} {r['steady_seconds_per_epoch']:7.2f} s/epoch  "
@@ -67,9 +72,9 @@ def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str
     print("\nratio = book s/epoch ÷ variant s/epoch (higher is faster)")
     for kind in models:
         base = results[kind]["book"]["steady_seconds_per_epoch"]
-        ratios = "  ".join(f"{v}: {base / results[kind][v]['steady_seconds_per_epoch']:.2f}×" for v in VARIANTS)
+        ratios = "  ".join(f"{v}: {base / results[kind][v]['steady_seconds_per_epoch']:.2f}×" for v in chosen)
         print(f"{kind:4s} {ratios}")
-    data = {"epochs": epochs, "variants": VARIANTS, "results": results,
+    data = {"epochs": epochs, "variants": {v: VARIANTS[v] for v in chosen}, "results": results,
             "wall_seconds": round(time.perf_counter() - start, 1), "provenance": provenance(prof, 0)}
     if out is not None:
         write_json_atomic(out, data)
@@ -83,15 +88,16 @@ def render_benchmark(data: dict[str, Any] | None) -> str:
     from adlk.report import provenance_line
 
     names = {"mlp": "MLP", "cnn": "CNN", "rnn": "SimpleRNN"}
-    head = "| 模型 | " + " | ".join(f"`{v}` 秒/轮" for v in VARIANTS) + " | " + \
-        " | ".join(f"`{v}` 加速比" for v in VARIANTS if v != "book") + " | 测试准确率（各做法） |"
-    lines = [head, "|" + "---|" * (2 * len(VARIANTS) + 1)]
+    used = list(data["variants"])
+    head = "| 模型 | " + " | ".join(f"`{v}` 秒/轮" for v in used) + " | " + \
+        " | ".join(f"`{v}` 加速比" for v in used if v != "book") + " | 测试准确率（" + " / ".join(used) + "） |"
+    lines = [head, "|" + "---|" * (2 * len(used) + 1)]
     for kind in sorted(data["results"], key=lambda k: list(names).index(k) if k in names else 99):
         res = data["results"][kind]
         base = res["book"]["steady_seconds_per_epoch"]
-        secs = " | ".join(f"{res[v]['steady_seconds_per_epoch']:.2f}" for v in VARIANTS)
-        ratios = " | ".join(f"{base / res[v]['steady_seconds_per_epoch']:.2f}×" for v in VARIANTS if v != "book")
-        accs = " / ".join(f"{100 * res[v]['test_accuracy']:.2f}" for v in VARIANTS)
+        secs = " | ".join(f"{res[v]['steady_seconds_per_epoch']:.2f}" for v in used)
+        ratios = " | ".join(f"{base / res[v]['steady_seconds_per_epoch']:.2f}×" for v in used if v != "book")
+        accs = " / ".join(f"{100 * res[v]['test_accuracy']:.2f}" for v in used)
         lines.append(f"| {names.get(kind, kind)} | {secs} | {ratios} | {accs} |")
     entry = {"provenance": data["provenance"], "metrics": {"wall_seconds": data["wall_seconds"]}}
     return "\n".join(lines) + f"\n\n每种做法训练 {data['epochs']} 轮，秒/轮为去掉第 1 轮（含编译）后的平均值。" + \

@@ -91,7 +91,7 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is None and not args.no_save:
         out = DOCS / "results" / "bench" / f"{provenance(get_profile(args.profile), 0)['device']}.json"
-    run_benchmark(args.models, args.epochs, out, profile=args.profile)
+    run_benchmark(args.models, args.epochs, out, profile=args.profile, variants=args.variants)
     if out:
         print(f"[adlk] benchmark written to {out}")
     return 0
@@ -139,6 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--profile", default=None, help="full or smoke (default: $ADLK_PROFILE or full)")
     p.add_argument("--out", default=None, help="result file (default docs/results/bench/<cpu|gpu>.json)")
     p.add_argument("--no-save", action="store_true", help="print only, write no result file")
+    p.add_argument("--variants", nargs="*", default=None, help="book, spe16, spe16+xla (default all)")
     p.set_defaults(func=_cmd_bench)
     return parser
 
