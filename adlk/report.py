@@ -312,10 +312,12 @@ def generate_tables(results_root: Path, out_dir: Path, figures_dir: Path) -> lis
     write(out_dir / "gpu" / "speed.md", gpu_speed_snippet(cpu, gpu))
     from adlk.bench import render_benchmark
 
-    for device in DEVICES:
-        bench_file = Path(results_root) / "bench" / f"{device}.json"
+    bench_dir = Path(results_root) / "bench"
+    names = {*DEVICES, *(p.stem for p in bench_dir.glob("*.json"))}
+    for name in sorted(names):
+        bench_file = bench_dir / f"{name}.json"
         bench = json.loads(bench_file.read_text(encoding="utf-8")) if bench_file.is_file() else None
-        write(out_dir / "bench" / f"{device}.md", render_benchmark(bench))
+        write(out_dir / "bench" / f"{name}.md", render_benchmark(bench))
     return written
 
 
