@@ -62,3 +62,20 @@ def test_dropout_lowers_the_reported_train_accuracy():
         if config.params["dropout"]:
             m = load("mlp", config.row)["metrics"]
             assert m["train_eval_accuracy"] > m["train_accuracy"], config.row
+
+
+def test_cnn_claims():
+    """页面：CNN 第 2–4 行与书中相差不到 0.5；SGD 的第 1 行低于书中，训练准确率也低。"""
+    for row in ("2", "3", "4"):
+        data = load("cnn", row)
+        assert abs(100 * data["metrics"]["test_accuracy"] - data["book"]["test"]) < 0.5, row
+    data = load("cnn", "1")
+    assert -1.5 < 100 * data["metrics"]["test_accuracy"] - data["book"]["test"] < -0.5
+    assert 100 * data["metrics"]["train_accuracy"] < data["book"]["train"]
+
+
+def test_rnn_rows_are_close_to_the_book():
+    """页面：SimpleRNN 表的四行都与书中接近（包括 SGD 的第 1 行）。"""
+    for config in TABLES["rnn"]:
+        data = load("rnn", config.row)
+        assert abs(100 * data["metrics"]["test_accuracy"] - data["book"]["test"]) < 0.5, config.row
