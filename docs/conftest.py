@@ -54,12 +54,12 @@ def pytest_runtest_call(item: pytest.Item) -> object:
     entry = _cpu_seconds.setdefault(page, {"blocks": 0, "cpu_seconds": 0.0})
     entry["blocks"] += 1
     entry["cpu_seconds"] += time.process_time() - start
+    # 每个块之后就写出：同一次测试里稍后构建的站点（tests/test_docs.py）能用上这些计时
+    _write_times()
 
 
-def pytest_sessionfinish(session: pytest.Session) -> None:
+def _write_times() -> None:
     """把这次测试运行的代码块计时合并写入 block-times.json（原子写入）。"""
-    if not _cpu_seconds:
-        return
     import keras
 
     from adlk.experiments import _cpu_model, write_json_atomic
