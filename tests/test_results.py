@@ -79,3 +79,13 @@ def test_rnn_rows_are_close_to_the_book():
     for config in TABLES["rnn"]:
         data = load("rnn", config.row)
         assert abs(100 * data["metrics"]["test_accuracy"] - data["book"]["test"]) < 0.5, config.row
+
+
+def test_sgd_check_table_supports_the_explanation():
+    """页面：学习率 0.1 或动量 0.9 时 20 轮回到书中第 6 行的水平（差距 < 0.5）；100 轮追回大部分差距。"""
+    default = 100 * load("mlp", "6")["metrics"]["test_accuracy"]
+    book = load("mlp", "6")["book"]["test"]
+    for row in ("2", "3"):
+        assert abs(100 * load("mlp-sgd", row)["metrics"]["test_accuracy"] - book) < 0.5, row
+    longer = 100 * load("mlp-sgd", "1")["metrics"]["test_accuracy"]
+    assert longer - default > (book - default) / 2
