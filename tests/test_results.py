@@ -89,3 +89,17 @@ def test_sgd_check_table_supports_the_explanation():
         assert abs(100 * load("mlp-sgd", row)["metrics"]["test_accuracy"] - book) < 0.5, row
     longer = 100 * load("mlp-sgd", "1")["metrics"]["test_accuracy"]
     assert longer - default > (book - default) / 2
+
+
+def test_benchmark_supports_the_speed_page():
+    """运行速度页：spe16 与 book 准确率相同；MLP 上 spe16 更快、XLA 更慢；CNN 这次更慢。"""
+    import json
+
+    bench = json.loads((DOCS / "results" / "bench" / "cpu.json").read_text(encoding="utf-8"))["results"]
+    for kind in ("mlp", "cnn", "rnn"):
+        assert bench[kind]["book"]["test_accuracy"] == bench[kind]["spe16"]["test_accuracy"]
+    sec = {k: {v: r["steady_seconds_per_epoch"] for v, r in bench[k].items()} for k in bench}
+    assert sec["mlp"]["spe16"] < sec["mlp"]["book"] and sec["rnn"]["spe16"] < sec["rnn"]["book"]
+    assert sec["cnn"]["spe16"] > sec["cnn"]["book"]
+    xla = json.loads((DOCS / "results" / "bench" / "cpu-mlp-xla.json").read_text(encoding="utf-8"))["results"]
+    assert xla["mlp"]["spe16+xla"]["steady_seconds_per_epoch"] > xla["mlp"]["spe16"]["steady_seconds_per_epoch"]
