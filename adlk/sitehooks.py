@@ -38,7 +38,7 @@ def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
     times = json.loads(times_file.read_text(encoding="utf-8")) if times_file.is_file() else {}
     entry = times.get(f"docs/{page_src}")
     if entry:
-        blocks = (f"本页 {entry['blocks']} 个代码块在 smoke 档位下共用 CPU 时间 {entry['cpu_seconds']:.0f} 秒"
+        blocks = (f"本页 {entry['blocks']} 个代码块在 smoke 档位下共用 CPU 时间 {entry['cpu_seconds']:.1f} 秒"
                   f"（{entry['cpu']}，{entry['date'][:10]}，TensorFlow {entry['tensorflow']}，Keras {entry['keras']}）")
     else:
         blocks = "本页代码块的 smoke 运行时间尚未记录（运行一次测试即可生成）"
