@@ -54,6 +54,7 @@ def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str
     """对每个模型依次运行各种做法（默认全部），打印对比表；``out`` 给出时把结果原子写入该文件。"""
     from adlk.experiments import provenance, write_json_atomic
     from adlk.profiles import get_profile
+    from adlk.progress import Progress
 
     prof = get_profile(profile)
     chosen = ["book", *[v for v in (variants or VARIANTS) if v != "book"]]
@@ -62,13 +63,13 @@ def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str
         raise ValueError(f"unknown variant(s) {', '.join(unknown)}; valid variants: {', '.join(VARIANTS)}")
     results: dict[str, Any] = {}
     start = time.perf_counter()
-    for kind in models:
-        results[kind] = {}
-        for variant in chosen:
-            r = time_variant(kind, variant, epochs, profile=prof.name)
-            results[kind][variant] = r
-            print(f"{kind:4s} {variant:10s} {r['steady_seconds_per_epoch']:7.2f} s/epoch  "
-                  f"test acc {r['test_accuracy']:.4f}", flush=True)
+    runs = Progress([(kind, variant) for kind in models for variant in chosen], desc="bench",
+                    label=lambda kv: f"{kv[0]} {kv[1]}, {epochs} epoch(s)")
+    for kind, variant in runs:
+        r = time_variant(kind, variant, epochs, profile=prof.name)
+        results.setdefault(kind, {})[variant] = r
+        runs.write(f"{kind:4s} {variant:10s} {r['steady_seconds_per_epoch']:7.2f} s/epoch  "
+                   f"test acc {r['test_accuracy']:.4f}")
     print("\nratio = book s/epoch ÷ variant s/epoch (higher is faster)")
     for kind in models:
         base = results[kind]["book"]["steady_seconds_per_epoch"]

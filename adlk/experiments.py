@@ -17,7 +17,6 @@ import json
 import os
 import platform
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterable
@@ -476,28 +475,29 @@ def reproduce(table: str, out_dir: str | Path, only: Iterable[str] | None = None
     Returns:
         :class:`RunSummary`。
     """
-    from tqdm.auto import tqdm
-
-    from adlk.training import quiet_ci
+    from adlk.progress import Progress
 
     prof = profile if isinstance(profile, Profile) else get_profile(profile)
     rows = select_rows(table, only)
     summary = RunSummary()
     start = time.perf_counter()
-    bar = tqdm(rows, desc=f"{table} rows", unit="row", disable=not progress,
-               file=sys.stdout, mininterval=0 if quiet_ci() else 0.1)
-    for config in bar:
+    steps = Progress(rows, desc=f"{table} rows", label=lambda c: f"row {c.row}", enabled=progress)
+    for config in steps:
         path = result_path(Path(out_dir), config)
         label = f"{table}/{config.row}"
-        bar.set_postfix_str(f"row {config.row}")
         if not force and is_current(path, run_key(config, prof, seed, options)):
             summary.skipped.append(label)
+            steps.write(f"{label}: result is current, skipped")
             continue
         if budget_seconds is not None and time.perf_counter() - start > budget_seconds:
             summary.left.append(label)
+            steps.write(f"{label}: left for the next run (time budget used)")
             continue
-        write_json_atomic(path, run_row(config, prof, seed, options=options))
+        result = run_row(config, prof, seed, options=options)
+        write_json_atomic(path, result)
         summary.ran.append(label)
-    bar.close()
+        m = result["metrics"]
+        steps.write(f"{label}: test accuracy {100 * m['test_accuracy']:.2f} %, {len(m['seconds_per_epoch'])} "
+                    f"epoch(s), {m['wall_seconds']:.0f} s -> {path}")
     summary.wall_seconds = time.perf_counter() - start
     return summary

@@ -7,12 +7,13 @@
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
 import keras
 import numpy as np
+
+from adlk.progress import quiet_ci
 
 # 优化器名称 → Keras 3 的类；全部使用 Keras 的默认参数（与书中一致）
 OPTIMIZERS: dict[str, type[keras.optimizers.Optimizer]] = {
@@ -43,11 +44,6 @@ def make_optimizer(name: str) -> keras.optimizers.Optimizer:
         return OPTIMIZERS[key](**kwargs)
     except (TypeError, ValueError) as exc:
         raise ValueError(f"bad optimizer arguments in {name!r}: {exc}") from exc
-
-
-def quiet_ci() -> bool:
-    """在 CI 中（环境变量 ``CI`` 为真）返回 True：日志改成每轮一行。"""
-    return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def fit_verbose() -> int | str:

@@ -96,7 +96,8 @@ def generate_figures(out_dir: Path, only: Iterable[str] | None = None,
         ValueError: ``only`` 中有未注册的名称；消息里列出有效名称。
     """
     import numpy as np
-    from tqdm.auto import tqdm
+
+    from adlk.progress import Progress
 
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     registry = load_all()
@@ -107,7 +108,7 @@ def generate_figures(out_dir: Path, only: Iterable[str] | None = None,
             raise ValueError(f"unknown figure(s) {', '.join(unknown)}; valid figures: {', '.join(names)}")
         names = [n for n in names if n in set(only)]
     written = []
-    for name in tqdm(names, desc="figures", unit="fig", disable=not progress):
+    for name in Progress(names, desc="figures", enabled=progress):
         setup_style()
         np.random.seed(0)
         fig = registry[name].draw()
