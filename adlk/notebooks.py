@@ -144,9 +144,34 @@ def chapter_pages(docs: Path = DOCS) -> list[Path]:
     return [p for p in (docs / "ch01" / f"{name}.md" for name in CHAPTER_PAGES) if p.is_file()]
 
 
-def generate_notebooks(docs: Path = DOCS, out: Path = OUT, site_url: str = "https://adlk.github.io/adlk/",
-                       install: str = "git+https://github.com/adlk/adlk.git") -> list[Path]:
-    """生成全部笔记本，返回写出的文件。生成的内容只取决于 Markdown 与生成片段，重复运行结果相同。"""
+def site_links(config: Path = Path("mkdocs.yml")) -> dict[str, str]:
+    """读出 ``mkdocs.yml`` 顶层的 ``site_url`` 与 ``repo_url``。
+
+    仓库和站点的地址只写在 ``mkdocs.yml`` 这一处：运行卡片、Colab 链接和笔记本第一个单元的
+    安装地址都由它得出。
+
+    Raises:
+        ValueError: 缺少其中一项，或地址不是 ``https://`` 开头。
+    """
+    text = config.read_text(encoding="utf-8")
+    links = {}
+    for key in ("site_url", "repo_url"):
+        m = re.search(rf"^{key}:\s*(\S+)\s*$", text, flags=re.MULTILINE)
+        if not m or not m[1].startswith("https://"):
+            raise ValueError(f"{config} needs a top-level '{key}: https://...' line (the published site and its "
+                             "GitHub repository); the notebooks' links and install cell are made from it")
+        links[key] = m[1]
+    return links
+
+
+def generate_notebooks(docs: Path = DOCS, out: Path = OUT, site_url: str | None = None,
+                       install: str | None = None) -> list[Path]:
+    """生成全部笔记本，返回写出的文件。生成的内容只取决于 Markdown、生成片段与 ``mkdocs.yml`` 里的地址，
+    重复运行结果相同。``site_url`` 与 ``install``（pip 的安装地址）省略时由 :func:`site_links` 得出。"""
+    if site_url is None or install is None:
+        links = site_links()
+        site_url = site_url or links["site_url"]
+        install = install or f"git+{links['repo_url'].rstrip('/')}.git"
     written = []
     out.mkdir(parents=True, exist_ok=True)
     for page in chapter_pages(docs):

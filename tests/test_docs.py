@@ -114,6 +114,21 @@ def test_chinese_typesetting():
     assert not problems, "\n".join(problems[:40])
 
 
+def test_repository_address_is_written_once():
+    """仓库地址只在 mkdocs.yml 里写一次：站点地址与之对应，页面上的 git clone 命令与之相同。"""
+    from adlk.notebooks import site_links
+
+    links = site_links(ROOT / "mkdocs.yml")
+    owner, name = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", links["repo_url"]).groups()
+    assert links["site_url"].rstrip("/") == f"https://{owner.lower()}.github.io/{name}", (
+        "site_url must be the GitHub Pages address of repo_url (change both together in mkdocs.yml)")
+    clones = [(p.name, url) for p in [*PAGES, ROOT / "README.md"]
+              for url in re.findall(r"git clone (\S+)", p.read_text(encoding="utf-8"))]
+    assert clones
+    wrong = [c for c in clones if c[1] != f"https://github.com/{owner}/{name}.git"]
+    assert not wrong, f"git clone commands that do not use mkdocs.yml's repo_url: {wrong}"
+
+
 def test_site_builds_strict(built_site):
     """`mkdocs build --strict` 通过（断链、坏锚点、缺少的片段都会失败），生成的插图都在站点里。"""
     index = (built_site / "index.html").read_text(encoding="utf-8")

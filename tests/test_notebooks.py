@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import venv
 
 import nbformat
 import pytest
 
-from adlk.notebooks import chapter_pages, generate_notebooks, notebook_name
-from tests.conftest import DOCS
+from adlk.notebooks import chapter_pages, generate_notebooks, notebook_name, site_links
+from tests.conftest import DOCS, ROOT
 
 PAGES = chapter_pages(DOCS)
 
@@ -29,6 +32,30 @@ def test_notebook_structure():
     assert all("--8<--" not in c.source for c in nb.cells)
 
 
+def test_install_cell_installs_adlk_where_it_is_missing(tmp_path):
+    """第一个单元的安装分支（Colab 走的就是它）：在没有 adlk 的全新虚拟环境里运行提交的第一个单元。
+
+    单元里的地址是 ``git+<repo_url>.git``；测试离线运行，所以把它换成一个本地构建的 wheel，
+    并用 ``PIP_NO_DEPS`` / ``PIP_NO_INDEX`` 不装依赖（这里只验证安装与导入的逻辑）。
+    """
+    cell = nbformat.read(DOCS / "notebooks" / notebook_name(PAGES[0]), as_version=4).cells[0].source
+    url = f"git+{site_links(ROOT / 'mkdocs.yml')['repo_url'].rstrip('/')}.git"
+    assert url in cell, "the install cell must install from mkdocs.yml's repo_url"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", str(ROOT),
+                    "-w", str(tmp_path / "wheel")], check=True)
+    wheel = next((tmp_path / "wheel").glob("adlk-*.whl"))
+    venv.create(tmp_path / "env", with_pip=True)
+    python = tmp_path / "env" / "bin" / "python"
+    env = {**os.environ, "PIP_NO_DEPS": "1", "PIP_NO_INDEX": "1", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env.pop("PYTHONPATH", None)
+    code = cell.replace(url, str(wheel))
+    first = subprocess.run([python, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.strip().endswith(f"adlk {__import__('adlk').__version__}")
+    data = "import importlib.resources as r; print((r.files('adlk') / 'data' / 'mnist.npz').is_file())"
+    packaged = subprocess.run([python, "-c", data], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert packaged.stdout.strip() == "True", "the installed package must carry its MNIST copy"
+
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_notebook_runs_in_smoke(page, monkeypatch):
     from nbclient import NotebookClient
@@ -41,3 +68,10 @@ def test_notebook_runs_in_smoke(page, monkeypatch):
     client.execute(env=dict(os.environ))
     first = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert first.startswith("adlk ")
+
+
+def test_site_links_name_the_missing_setting(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nsite_url: https://example.github.io/x/\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="repo_url"):
+        site_links(config)
