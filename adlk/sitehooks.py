@@ -14,6 +14,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from mkdocs.plugins import event_priority
+
 from adlk.notebooks import CHAPTER_PAGES, colab_url, notebook_name
 
 BRANCH = "main"
@@ -71,6 +73,14 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     repo = re.sub(r"^https://github.com/", "", repo_url).strip("/")
     card = run_card(src, docs, repo, repo_url)
     return re.sub(r"^(# .+\n)", lambda m: m.group(1) + "\n" + card + "\n", markdown, count=1, flags=re.M)
+
+
+@event_priority(100)  # 在搜索插件建索引之前
+def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
+    """MkDocs 钩子：笔记本页与它的章节页内容相同，不进搜索索引，免得每个结果出现两次。"""
+    if page.file.src_uri.endswith(".ipynb"):
+        page.meta["search"] = {"exclude": True}
+    return context
 
 
 MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "adaptors")

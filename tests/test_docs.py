@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import re
 
 import pytest
@@ -133,6 +134,10 @@ def test_site_builds_strict(built_site):
     """`mkdocs build --strict` 通过（断链、坏锚点、缺少的片段都会失败），生成的插图都在站点里。"""
     index = (built_site / "index.html").read_text(encoding="utf-8")
     assert "高级深度学习" in index
+    entries = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    assert any(e["location"].startswith("ch01/") for e in entries)
+    assert not [e["location"] for e in entries if e["location"].startswith("notebooks/")], (
+        "notebook pages repeat their chapter pages and must stay out of the search index")
     figures = list((DOCS / "figures").rglob("*.png"))
     assert figures
     for png in figures:
