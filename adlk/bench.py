@@ -93,13 +93,17 @@ def render_benchmark(data: dict[str, Any] | None) -> str:
     head = "| 模型 | " + " | ".join(f"`{v}` 秒/轮" for v in used) + " | " + \
         " | ".join(f"`{v}` 加速比" for v in used if v != "book") + " | 测试准确率（" + " / ".join(used) + "） |"
     lines = [head, "|" + "---|" * (2 * len(used) + 1)]
-    for kind in sorted(data["results"], key=lambda k: list(names).index(k) if k in names else 99):
+    kinds = sorted(data["results"], key=lambda k: list(names).index(k) if k in names else 99)
+    for kind in kinds:
         res = data["results"][kind]
         base = res["book"]["steady_seconds_per_epoch"]
         secs = " | ".join(f"{res[v]['steady_seconds_per_epoch']:.2f}" for v in used)
         ratios = " | ".join(f"{base / res[v]['steady_seconds_per_epoch']:.2f}×" for v in used if v != "book")
         accs = " / ".join(f"{100 * res[v]['test_accuracy']:.2f}" for v in used)
         lines.append(f"| {names.get(kind, kind)} | {secs} | {ratios} | {accs} |")
+    per_epoch = "；".join(
+        f"{names.get(kind, kind)} `{v}` " + "、".join(f"{s:.1f}" for s in data["results"][kind][v]["seconds_per_epoch"])
+        for kind in kinds for v in used)
     entry = {"provenance": data["provenance"], "metrics": {"wall_seconds": data["wall_seconds"]}}
     return "\n".join(lines) + f"\n\n每种做法训练 {data['epochs']} 轮，秒/轮为去掉第 1 轮（含编译）后的平均值。" + \
-        provenance_line([entry]) + "\n"
+        f"逐轮秒数：{per_epoch}。" + provenance_line([entry]) + "\n"
