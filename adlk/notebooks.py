@@ -169,7 +169,7 @@ def generate_notebooks(docs: Path = DOCS, out: Path = OUT, site_url: str | None 
     """生成全部笔记本，返回写出的文件。生成的内容只取决于 Markdown、生成片段与 ``mkdocs.yml`` 里的地址，
     重复运行结果相同。``site_url`` 与 ``install``（pip 的安装地址）省略时由 :func:`site_links` 得出。"""
     if site_url is None or install is None:
-        links = site_links()
+        links = site_links(Path(docs).parent / "mkdocs.yml")
         site_url = site_url or links["site_url"]
         install = install or f"git+{links['repo_url'].rstrip('/')}.git"
     written = []
