@@ -21,16 +21,26 @@ from adlk.notebooks import CHAPTER_PAGES, colab_url, notebook_name
 BRANCH = "main"
 
 
-def _reference_runs(docs: Path) -> list[dict[str, Any]]:
+SNIPPET = re.compile(r'^\s*--8<--\s+"ch01/(?P<name>[\w-]+)\.md"', flags=re.MULTILINE)
+
+
+def _page_runs(page_text: str, docs: Path) -> list[dict[str, Any]]:
+    """页面经 ``--8<--`` 引入的生成片段用到的结果文件（只看对比表、参考结果、并排比较和偏差列表）。"""
     from adlk.experiments import REFERENCE_ROWS, TABLES, read_result, result_path
 
-    runs = []
-    for table, row in REFERENCE_ROWS.items():
-        config = next(c for c in TABLES[table] if c.row == row)
-        path = result_path(docs / "results" / "cpu", config)
-        if path.is_file():
-            runs.append(read_result(path))
-    return runs
+    configs = []
+    for name in SNIPPET.findall(page_text):
+        kind, _, table = name.partition("-")
+        if kind == "table" and table in TABLES:
+            configs += TABLES[table]
+        elif kind == "reference" and table in REFERENCE_ROWS:
+            configs += [c for c in TABLES[table] if c.row == REFERENCE_ROWS[table]]
+        elif name == "side-by-side":
+            configs += [c for t, row in REFERENCE_ROWS.items() for c in TABLES[t] if c.row == row]
+        elif name == "deviations":
+            configs += [c for rows in TABLES.values() for c in rows]
+    paths = dict.fromkeys(result_path(docs / "results" / "cpu", c) for c in configs)
+    return [read_result(p) for p in paths if p.is_file()]
 
 
 def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
@@ -44,15 +54,18 @@ def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
                   f"（{entry['cpu']}，{entry['date'][:10]}，TensorFlow {entry['tensorflow']}，Keras {entry['keras']}）")
     else:
         blocks = "本页代码块的 smoke 运行时间尚未记录（运行一次测试即可生成）"
-    runs = _reference_runs(docs)
+    runs = _page_runs((docs / page_src).read_text(encoding="utf-8"), docs)
     if runs:
-        p = runs[0]["provenance"]
+        def distinct(fmt: str) -> str:
+            return "、".join(dict.fromkeys(fmt.format_map({"tensorflow": "?", **r["provenance"]}) for r in runs))
+
         dates = sorted(r["provenance"]["date"][:10] for r in runs)
-        full = (f"页面上的完整运行结果来自 {p['cpu']}（{p['cpu_count']} 核 CPU），{dates[0]}"
-                f"{'' if dates[0] == dates[-1] else ' 至 ' + dates[-1]}，TensorFlow {p.get('tensorflow', '?')}，"
-                f"Keras {p['keras']}，Python {p['python']}")
+        full = (f":material-chip: 本页的完整运行结果（{len(runs)} 个结果文件）来自 "
+                f"{distinct('{cpu}（{cpu_count} 核 CPU）')}，{dates[0]}"
+                f"{'' if dates[0] == dates[-1] else ' 至 ' + dates[-1]}，"
+                f"{distinct('TensorFlow {tensorflow}，Keras {keras}，Python {python}')}。")
     else:
-        full = "完整运行结果尚未记录"
+        full = ":material-chip: 本页没有引用完整训练的结果。"
     nb = notebook_name(Path("docs") / page)
     stem = nb.removesuffix(".ipynb")
     links = (f'<a class="md-button" href="../../notebooks/{stem}/{nb}" download>下载笔记本</a> '
@@ -60,7 +73,7 @@ def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
              f"[:simple-googlecolab: 在 Colab 中打开]({colab_url(repo, BRANCH, Path('docs') / page)}){{ .md-button }} "
              f"[:material-github: 本页源文件]({repo_url.rstrip('/')}/blob/{BRANCH}/docs/{page_src}){{ .md-button }}")
     return (f'<div class="adlk-run-card" markdown>\n\n{links}\n\n'
-            f":material-timer-outline: {blocks}。<br>\n:material-chip: {full}。\n\n</div>\n")
+            f":material-timer-outline: {blocks}。<br>\n{full}\n\n</div>\n")
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
