@@ -1,4 +1,4 @@
-"""训练的公共部分：随机种子、编译、计时，以及 CI 里安静的日志。
+"""训练的公共部分：随机种子、编译、计时、可中断续跑的 fit，以及 CI 里安静的日志。
 
 章节正文直接写 ``model.compile`` / ``model.fit``，让读者看到 Keras 本身；
 对比表的运行器（:mod:`adlk.experiments`）用这里的 :func:`train_and_evaluate`，
@@ -151,3 +151,51 @@ def train_and_evaluate(
         seconds_per_epoch=[round(s, 3) for s in timer.seconds],
         history={k: [float(v) for v in vals] for k, vals in history.history.items()},
     )
+
+
+def fit_resumable(model: keras.Model, x, y=None, *, epochs: int, ctx, batch_size: int | None = None,
+                  validation_data=None, callbacks: list | None = None, verbose: int | str | None = None,
+                  **fit_kwargs) -> dict[str, list[float]]:
+    """像 ``model.fit`` 一样训练 ``epochs`` 轮，但逐轮进行：每轮开始时按 ``(seed, 轮次)`` 重新设定随机种子，
+    每轮结束后（至多每隔 ``ctx.every_seconds`` 秒）保存检查点（权重、优化器状态、轮次、历史），
+    打断后再运行时从最后一个检查点继续，结果与不打断时相同。供运行器的任务函数使用。
+
+    Args:
+        model: 已编译的模型。
+        x, y, batch_size, validation_data, callbacks: 同 ``model.fit``。
+        epochs: 总轮数。
+        ctx: :class:`adlk.runs.context.RunContext`（提供种子、检查点与时间预算）。
+        verbose: ``model.fit`` 的 ``verbose``；省略时见 :func:`fit_verbose`。
+        **fit_kwargs: 其余传给 ``model.fit`` 的参数。
+
+    Returns:
+        与 ``History.history`` 相同形式的逐轮记录（包括恢复之前的轮次）。
+
+    Raises:
+        adlk.runs.context.RunDeferred: 时间预算用完；此前已保存检查点。
+    """
+    from adlk.runs.context import RunDeferred, keras_state, load_keras_state
+
+    history: dict[str, list[float]] = {}
+    start = 0
+    restored = ctx.restore()
+    if restored is not None:
+        state, arrays = restored
+        if not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        load_keras_state(arrays, model, model.optimizer)
+        history, start = state["history"], int(state["epoch"])
+    for epoch in range(start, epochs):
+        ctx.reseed(epoch)
+        h = model.fit(x, y, batch_size=batch_size, epochs=epoch + 1, initial_epoch=epoch,
+                      validation_data=validation_data, callbacks=list(callbacks or []),
+                      verbose=(fit_verbose() if ctx.verbose is None else ctx.verbose) if verbose is None else verbose,
+                      **fit_kwargs)
+        for k, v in h.history.items():
+            history.setdefault(k, []).extend(float(a) for a in v)
+        if epoch + 1 < epochs:
+            late = ctx.out_of_time()
+            ctx.checkpoint({"epoch": epoch + 1, "history": history}, keras_state(model, model.optimizer), force=late)
+            if late:
+                raise RunDeferred(f"stopped after epoch {epoch + 1} of {epochs} (time budget); checkpoint saved")
+    return history

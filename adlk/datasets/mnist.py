@@ -1,4 +1,4 @@
-"""离线 MNIST 与第 1 章用到的三种输入形式。
+"""离线 MNIST。
 
 ``load_mnist()`` 的返回值与 ``keras.datasets.mnist.load_data()`` 完全一致：
 ``((x_train, y_train), (x_test, y_test))``，uint8，形状 (60000, 28, 28) / (10000, 28, 28)，
@@ -135,47 +135,6 @@ def scale(images: np.ndarray) -> np.ndarray:
     return images.astype("float32") / 255.0
 
 
-def to_mlp_input(images: np.ndarray) -> np.ndarray:
-    """MLP 的输入：每张图展平成 784 维向量，缩放到 [0, 1]。"""
-    return scale(images).reshape(len(images), -1)
-
-
-def to_cnn_input(images: np.ndarray) -> np.ndarray:
-    """CNN 的输入：28×28×1 的单通道图像，缩放到 [0, 1]。"""
-    return scale(images).reshape(len(images), IMAGE_SIZE, IMAGE_SIZE, 1)
-
-
-def to_rnn_input(images: np.ndarray) -> np.ndarray:
-    """RNN 的输入：28 个时间步，每步 28 个特征（图像的一行），缩放到 [0, 1]。"""
-    return scale(images).reshape(len(images), IMAGE_SIZE, IMAGE_SIZE)
-
-
 def one_hot(labels: np.ndarray, num_classes: int = NUM_CLASSES) -> np.ndarray:
     """把整数标签转成 one-hot 向量（float32），与 ``keras.utils.to_categorical`` 相同。"""
-    return np.eye(num_classes, dtype="float32")[np.asarray(labels, dtype=int)]
-
-
-VIEWS = {"mlp": to_mlp_input, "cnn": to_cnn_input, "rnn": to_rnn_input}
-"""三种输入形式，按模型类型索引。"""
-
-
-def load_mnist_for(
-    view: str, profile: str | Profile | None = None
-) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
-    """加载 MNIST 并整理成某种模型的输入：``view`` 为 ``"mlp"``、``"cnn"`` 或 ``"rnn"``。
-
-    Args:
-        view: 输入形式。
-        profile: 档位，见 :func:`load_mnist`。
-
-    Returns:
-        ``((x_train, y_train), (x_test, y_test))``，x 为 float32，y 为 one-hot。
-
-    Raises:
-        ValueError: ``view`` 不是已知形式。
-    """
-    if view not in VIEWS:
-        raise ValueError(f"unknown input view {view!r}; valid views: {', '.join(VIEWS)}")
-    prepare = VIEWS[view]
-    (x_train, y_train), (x_test, y_test) = load_mnist(profile)
-    return (prepare(x_train), one_hot(y_train)), (prepare(x_test), one_hot(y_test))
+    return np.eye(num_classes, dtype="float32")[np.asarray(labels, dtype=int).reshape(-1)]

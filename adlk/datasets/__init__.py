@@ -1,0 +1,31 @@
+"""页面用到的数据集：离线 MNIST，CIFAR-10 的下载与缓存，以及它们的工具函数。
+
+``from adlk.datasets import load_mnist`` 的返回值与 ``keras.datasets.mnist.load_data()`` 相同，数据随包分发、
+不需要网络；``load_cifar10()`` 与 ``keras.datasets.cifar10.load_data()`` 相同，有网络时下载一次、校验后缓存。
+``smoke`` 档位下两者都返回固定的分层小子集（见 :mod:`adlk.profiles`）。
+"""
+
+from __future__ import annotations
+
+import importlib
+import warnings
+from typing import Any
+
+from adlk.datasets.cifar10 import CIFAR10_SHA256, load_cifar10
+from adlk.datasets.mnist import (IMAGE_SIZE, MNIST_SHA256, NUM_CLASSES, DataFileError, load_mnist, mnist_path,
+                                 one_hot, scale, stratified_subset)
+
+__all__ = ["CIFAR10_SHA256", "DataFileError", "IMAGE_SIZE", "MNIST_SHA256", "NUM_CLASSES", "load_cifar10",
+           "load_mnist", "mnist_path", "one_hot", "scale", "stratified_subset"]
+
+# 旧的导入路径（第 1 章的三种输入形式已移到 adlk.ch01）：暂时保留，给出提示
+_MOVED = {"to_mlp_input": "adlk.ch01", "to_cnn_input": "adlk.ch01", "to_rnn_input": "adlk.ch01",
+          "load_mnist_for": "adlk.ch01", "VIEWS": "adlk.ch01.data"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        warnings.warn(f"adlk.datasets.{name} moved to {_MOVED[name]}.{name}; import it from there",
+                      DeprecationWarning, stacklevel=2)
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module 'adlk.datasets' has no attribute {name!r}")
