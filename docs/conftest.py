@@ -62,7 +62,8 @@ def _write_times() -> None:
     """把这次测试运行的代码块计时合并写入 block-times.json（原子写入）。"""
     import keras
 
-    from adlk.experiments import _cpu_model, write_json_atomic
+    from adlk.runs.provenance import cpu_model as _cpu_model
+    from adlk.runs.results import write_json_atomic
 
     data = json.loads(_TIMES.read_text(encoding="utf-8")) if _TIMES.is_file() else {}
     stamp = {"cpu": f"{_cpu_model()}，{os.cpu_count()} 核", "date": time.strftime("%Y-%m-%d"),
