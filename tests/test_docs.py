@@ -80,8 +80,8 @@ def test_old_api_check_catches_offenders():
 
 
 def test_every_referenced_figure_is_generated():
-    from adlk.figures import load_all
-    from adlk.report import table_figures
+    from adlk.site.figures import load_all
+    from adlk.site.report import table_figures
 
     produced = set(load_all()) | set(table_figures())
     missing = []
@@ -97,7 +97,7 @@ def test_every_referenced_figure_is_generated():
 
 
 def test_figures_are_deterministic(tmp_path):
-    from adlk.figures import generate_figures
+    from adlk.site.figures import generate_figures
 
     a = generate_figures(tmp_path / "a", only=["ch01/mnist-samples.png"], progress=False)[0]
     b = generate_figures(tmp_path / "b", only=["ch01/mnist-samples.png"], progress=False)[0]
@@ -117,7 +117,7 @@ def test_chinese_typesetting():
 
 def test_repository_address_is_written_once():
     """仓库地址只在 mkdocs.yml 里写一次：站点地址与之对应，页面上的 git clone 命令与之相同。"""
-    from adlk.notebooks import site_links
+    from adlk.site.notebooks import site_links
 
     links = site_links(ROOT / "mkdocs.yml")
     owner, name = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", links["repo_url"]).groups()
