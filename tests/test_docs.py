@@ -80,8 +80,8 @@ def test_old_api_check_catches_offenders():
 
 
 def test_every_referenced_figure_is_generated():
-    from adlk.figures import load_all
-    from adlk.report import table_figures
+    from adlk.site.figures import load_all
+    from adlk.site.report import table_figures
 
     produced = set(load_all()) | set(table_figures())
     missing = []
@@ -97,7 +97,7 @@ def test_every_referenced_figure_is_generated():
 
 
 def test_figures_are_deterministic(tmp_path):
-    from adlk.figures import generate_figures
+    from adlk.site.figures import generate_figures
 
     a = generate_figures(tmp_path / "a", only=["ch01/mnist-samples.png"], progress=False)[0]
     b = generate_figures(tmp_path / "b", only=["ch01/mnist-samples.png"], progress=False)[0]
@@ -117,7 +117,7 @@ def test_chinese_typesetting():
 
 def test_repository_address_is_written_once():
     """仓库地址只在 mkdocs.yml 里写一次：站点地址与之对应，页面上的 git clone 命令与之相同。"""
-    from adlk.notebooks import site_links
+    from adlk.site.notebooks import site_links
 
     links = site_links(ROOT / "mkdocs.yml")
     owner, name = re.fullmatch(r"https://github\.com/([^/]+)/([^/]+?)/?", links["repo_url"]).groups()
@@ -144,3 +144,19 @@ def test_site_builds_strict(built_site):
         rel = png.relative_to(DOCS)
         assert (built_site / rel).is_file(), rel
     assert (built_site / "javascripts" / "mathjax" / "tex-mml-chtml.js").is_file()
+
+
+SMOKE_PAGE_LIMIT_CPU_SECONDS = 60.0
+"""Each page's code blocks may use at most this much CPU time in smoke (13 chapters must fit CI's 20 minutes)."""
+
+
+def test_each_page_stays_within_the_smoke_budget():
+    """The CPU seconds docs/conftest.py records per page (the run card shows them) stay under the limit."""
+    times_file = DOCS / "generated" / "block-times.json"
+    if not times_file.is_file():
+        pytest.skip("no block times recorded yet: they are written when the docs' code blocks run "
+                    "(python -m pytest runs docs/ before tests/)")
+    times = json.loads(times_file.read_text(encoding="utf-8"))
+    over = {page: t["cpu_seconds"] for page, t in times.items() if t["cpu_seconds"] > SMOKE_PAGE_LIMIT_CPU_SECONDS}
+    assert not over, (f"pages over the {SMOKE_PAGE_LIMIT_CPU_SECONDS:.0f} s smoke CPU budget: {over}; shrink them with "
+                      "adlk.profiles.budget(...) or smaller smoke data")

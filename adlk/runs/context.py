@@ -153,6 +153,7 @@ class RunContext:
             return None
         filename = f"{self.stem}-{name}{suffix}"
         self.artifacts[name] = filename
+        self.artifact_dir.mkdir(parents=True, exist_ok=True)
         return self.artifact_dir / filename
 
     def save_npz(self, name: str, **arrays: np.ndarray) -> Path | None:
