@@ -32,7 +32,7 @@ def reference_snippet(name: str, data: dict[str, Any] | None) -> str:
     stem = table(name).run(row).file_stem
     return (
         f"!!! success \"{label} 的完整运行结果（记录于 {p['date'][:10]}）\"\n\n"
-        f"    与上面代码相同的设置（对比表第 {row} 行），在全部 {c['train_samples']} 张训练图上训练 "
+        f"    与上面代码相同的设置（对比表第 {row} 行），在全部 {c['train_samples']:,} 张训练图上训练 "
         f"{c['epochs']} 轮：测试准确率 **{_pct(m['test_accuracy'])}%**，最后一轮训练准确率 "
         f"{_pct(m['train_accuracy'])}%，参数 {c['parameters']:,} 个，平均每轮 "
         f"{t['steady_seconds_per_epoch']:.1f} 秒，全程 {t['wall_seconds'] / 60:.1f} 分钟。\n\n"
