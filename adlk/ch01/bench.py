@@ -32,7 +32,7 @@ OPTIMIZER = {"mlp": "adam", "cnn": "adam", "rnn": "sgd"}
 
 
 def time_variant(model_kind: str, variant: str, epochs: int, seed: int = 0,
-                 profile: str | None = None) -> dict[str, Any]:
+                 profile: str | None = None, train_limit: int | None = None) -> dict[str, Any]:
     """按某种做法训练一个参考模型 ``epochs`` 轮，返回每轮耗时与准确率。"""
     import keras
 
@@ -41,6 +41,8 @@ def time_variant(model_kind: str, variant: str, epochs: int, seed: int = 0,
     from adlk.training import EpochTimer
 
     (x_train, y_train), (x_test, y_test) = load_mnist_for(model_kind, profile)
+    if train_limit is not None:
+        x_train, y_train = x_train[:train_limit], y_train[:train_limit]
     settings = dict(VARIANTS[variant])
     keras.config.set_dtype_policy(settings.pop("policy", "float32"))
     try:
@@ -60,7 +62,8 @@ def time_variant(model_kind: str, variant: str, epochs: int, seed: int = 0,
 
 
 def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str | None = None,
-                  variants: list[str] | None = None, repeats: int = 1) -> dict[str, Any]:
+                  variants: list[str] | None = None, repeats: int = 1,
+                  train_limit: int | None = None) -> dict[str, Any]:
     """对每个模型运行各种做法，打印与第一种做法（基准）的速度比；``out`` 给出时把结果原子写入该文件。
 
     Args:
@@ -71,6 +74,7 @@ def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str
         variants: 要比较的做法，第一个是基准；省略时为 ``book`` 加其余全部。
         repeats: 每种做法重复几次；重复时交替顺序（A B、B A……），秒/轮取各次的中位数，
             以减小机器负载随时间变化的影响。
+        train_limit: 只用前这么多张训练图（测试集不变），让慢的做法也能在几分钟内测完。
 
     Raises:
         ValueError: 做法名无效；消息里列出有效值。
@@ -92,7 +96,7 @@ def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str
     start = time.perf_counter()
     runs = Progress(order, desc="bench", label=lambda kv: f"{kv[0]} {kv[1]} (repeat {kv[2] + 1}), {epochs} epoch(s)")
     for kind, variant, _ in runs:
-        r = time_variant(kind, variant, epochs, profile=prof.name)
+        r = time_variant(kind, variant, epochs, profile=prof.name, train_limit=train_limit)
         entry = results.setdefault(kind, {}).setdefault(variant, {"seconds_per_epoch": [], "repeat_steady": [],
                                                                   "test_accuracy": r["test_accuracy"]})
         entry["seconds_per_epoch"] += r["seconds_per_epoch"]
@@ -105,7 +109,7 @@ def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str
         base = results[kind][base_name]["steady_seconds_per_epoch"]
         ratios = "  ".join(f"{v}: {base / results[kind][v]['steady_seconds_per_epoch']:.2f}×" for v in chosen)
         print(f"{kind:4s} {ratios}")
-    data = {"epochs": epochs, "repeats": repeats, "baseline": base_name,
+    data = {"epochs": epochs, "repeats": repeats, "baseline": base_name, "train_limit": train_limit,
             "variants": {v: VARIANTS[v] for v in chosen}, "results": results,
             "wall_seconds": round(time.perf_counter() - start, 1), "provenance": provenance(prof, 0)}
     if out is not None:
@@ -138,7 +142,8 @@ def render_benchmark(data: dict[str, Any] | None) -> str:
         for kind in kinds for v in used)
     entry = {"provenance": data["provenance"], "metrics": {"wall_seconds": data["wall_seconds"]}}
     repeats = data.get("repeats", 1)
-    how = (f"每种做法训练 {data['epochs']} 轮，秒/轮为去掉第 1 轮（含编译）后的平均值。" if repeats == 1 else
+    limit = f"只用前 {data['train_limit']:,} 张训练图，" if data.get("train_limit") else ""
+    how = limit + (f"每种做法训练 {data['epochs']} 轮，秒/轮为去掉第 1 轮（含编译）后的平均值。" if repeats == 1 else
            f"每种做法训练 {repeats} 次、每次 {data['epochs']} 轮，次序交替（先 A 后 B，再先 B 后 A），"
            "秒/轮取各次平均值（去掉每次的第 1 轮）的中位数。")
     return "\n".join(lines) + f"\n\n{how}逐轮秒数：{per_epoch}。" + provenance_line([entry]) + "\n"
@@ -161,11 +166,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--variants", nargs="*", default=None,
                         help=", ".join(VARIANTS) + " (default all; the first is the baseline of the ratios)")
     parser.add_argument("--repeats", type=int, default=1, help="runs per variant, in alternating order (default 1)")
+    parser.add_argument("--train-limit", type=int, default=None, help="use only the first N training images")
     args = parser.parse_args(argv)
     out = Path(args.out) if args.out else None
     if out is None and not args.no_save:
         out = DOCS / "results" / "bench" / f"{provenance(get_profile(args.profile), 0)['device']}.json"
-    run_benchmark(args.models, args.epochs, out, profile=args.profile, variants=args.variants, repeats=args.repeats)
+    run_benchmark(args.models, args.epochs, out, profile=args.profile, variants=args.variants, repeats=args.repeats,
+                  train_limit=args.train_limit)
     if out:
         print(f"[adlk] benchmark written to {out}")
     return 0

@@ -23,6 +23,22 @@ def cpu_model() -> str:
     return platform.processor() or platform.machine()
 
 
+CPU_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")
+"""The CPU features that decide how fast float32 and bfloat16 training can be."""
+
+
+def cpu_flags() -> list[str]:
+    """Which of :data:`CPU_FLAGS` the CPU has (``/proc/cpuinfo``; ``[]`` where it cannot be read)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("flags"):
+                have = set(line.split(":", 1)[1].split())
+                return [f for f in CPU_FLAGS if f in have]
+    except OSError:
+        pass
+    return []
+
+
 def backend_sees_gpu() -> bool:
     """Whether Keras's backend sees a GPU."""
     import keras
@@ -123,6 +139,7 @@ def provenance(profile: Profile, seed: int) -> dict[str, Any]:
         "device": "gpu" if found else "cpu",
         "cpu": cpu_model(),
         "cpu_count": os.cpu_count(),
+        "cpu_flags": cpu_flags(),
         "gpus": found,
         "os": platform.platform(),
         "python": platform.python_version(),
