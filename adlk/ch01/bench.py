@@ -146,7 +146,15 @@ def render_benchmark(data: dict[str, Any] | None) -> str:
     how = limit + (f"每种做法训练 {data['epochs']} 轮，秒/轮为去掉第 1 轮（含编译）后的平均值。" if repeats == 1 else
            f"每种做法训练 {repeats} 次、每次 {data['epochs']} 轮，次序交替（先 A 后 B，再先 B 后 A），"
            "秒/轮取各次平均值（去掉每次的第 1 轮）的中位数。")
-    return "\n".join(lines) + f"\n\n{how}逐轮秒数：{per_epoch}。" + provenance_line([entry]) + "\n"
+    flags = data["provenance"].get("cpu_flags")
+    isa = ""
+    if flags is not None:
+        from adlk.runs.provenance import CPU_FLAGS
+
+        missing = [f for f in CPU_FLAGS if f not in flags]
+        isa = (f"这颗 CPU 支持的相关指令集：{'、'.join(flags) or '（无）'}"
+               + (f"；不支持：{'、'.join(missing)}" if missing else "") + "。")
+    return "\n".join(lines) + f"\n\n{how}逐轮秒数：{per_epoch}。{isa}" + provenance_line([entry]) + "\n"
 
 
 def main(argv: list[str]) -> int:

@@ -124,3 +124,17 @@ def test_reference_runs_order_by_training_time():
     """1.2 节与 1.6 节：三个参考模型里 MLP 训练得最快，CNN 最慢（整个训练的墙钟时间）。"""
     wall = {t: load(t, row)["metrics"]["wall_seconds"] for t, row in REFERENCE_ROWS.items()}
     assert wall["mlp"] < wall["rnn"] < wall["cnn"], wall
+
+
+def test_bfloat16_benchmark_supports_the_speed_page():
+    """运行速度页：这颗没有 AVX-512 BF16 的 CPU 上，bf16 的 MLP 略慢、CNN 慢好几倍，准确率相差不到半个百分点。"""
+    import json
+
+    data = json.loads((DOCS / "results" / "bench" / "cpu-bf16.json").read_text(encoding="utf-8"))
+    assert "avx512_bf16" not in data["provenance"]["cpu_flags"] and data["baseline"] == "spe16"
+    res = data["results"]
+    speed = {k: res[k]["spe16"]["steady_seconds_per_epoch"] / res[k]["spe16+bf16"]["steady_seconds_per_epoch"]
+             for k in ("mlp", "cnn")}
+    assert 0.5 < speed["mlp"] < 1.0 and speed["cnn"] < 0.5, speed
+    for k in ("mlp", "cnn"):
+        assert abs(res[k]["spe16"]["test_accuracy"] - res[k]["spe16+bf16"]["test_accuracy"]) < 0.005, k
