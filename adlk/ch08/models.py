@@ -65,7 +65,7 @@ class VAE(keras.Model):
         return self.decoder(z)
 
     def vae_losses(self, inputs):
-        """一批数据的 (总损失, 重建项, KL 项)，都是对批内各图取的平均值。"""
+        """一批数据的总损失、重建项和 KL 项，都是对批内各图取的平均值。"""
         z_mean, z_log_var, z = self.encoder(inputs)
         if self.conditional:
             images, labels = inputs
