@@ -142,3 +142,25 @@ def test_one_training_step_is_finite_and_fills_the_three_trackers(model):
 def test_unknown_reconstruction_loss_is_a_clear_error():
     with pytest.raises(ValueError, match="valid values: 'mse', 'bce'"):
         VAE(encoder=None, decoder=None, reconstruction="l1")
+
+
+def test_without_the_metrics_property_history_gets_a_loss_column_stuck_at_zero():
+    """8.2 节的警告：不覆盖 metrics 时，compile() 建的内置 loss 跟踪器也被列进去，它从不更新，History 里一直是 0。"""
+
+    class Unlisted(VAE):
+        @property
+        def metrics(self):
+            return keras.Model.metrics.fget(self)
+
+    histories = []
+    for cls in (VAE, Unlisted):
+        keras.utils.set_random_seed(0)
+        encoder, decoder = build_mlp_vae(intermediate_dim=16)
+        x = np.random.default_rng(0).random((64, 784)).astype("float32")
+        model = cls(encoder, decoder)
+        model.compile(optimizer="adam")
+        histories.append(model.fit(x, epochs=2, batch_size=32, verbose=0).history)
+    listed, unlisted = histories
+    assert "loss" not in listed
+    assert unlisted["loss"] == [0.0, 0.0]
+    np.testing.assert_allclose(unlisted["total_loss"], listed["total_loss"], rtol=1e-6)
