@@ -14,7 +14,7 @@ from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from adlk.site.figures import figure, load_artifact, placeholder, plt
 
 BLUE, ORANGE, GREEN, RED, GRAY, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C", "#8172B3"
-VAE_ROWS = (("mlp", "MLP VAE（MSE）"), ("mlp-bce", "MLP VAE（BCE）"), ("cnn", "CNN VAE（MSE）"))
+VAE_ROWS = (("mlp", "MLP VAE（MSE）"), ("cnn", "CNN VAE（MSE）"))
 CVAE_ROWS = (("cvae", "CVAE（β = 1）"), ("beta-9", "β-VAE（β = 9）"), ("beta-10", "β-VAE（β = 10）"))
 LIMIT = 4.0
 

@@ -13,7 +13,7 @@ import numpy as np
 from adlk.ch08.experiments import TABLES
 from adlk.site.report import ReportContext, Snippet
 
-LABELS = {"mlp": "MLP VAE（MSE）", "mlp-bce": "MLP VAE（BCE）", "cnn": "CNN VAE（MSE）", "cvae": "CVAE（β = 1）",
+LABELS = {"mlp": "MLP VAE（MSE）", "cnn": "CNN VAE（MSE）", "cvae": "CVAE（β = 1）",
           "beta-9": "β-VAE（β = 9）", "beta-10": "β-VAE（β = 10）"}
 
 
