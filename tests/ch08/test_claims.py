@@ -54,7 +54,7 @@ def test_vae_latent_means_stay_near_the_origin_and_group_by_digit(row):
     z = latent["z_mean"].astype(np.float32)
     assert len(z) == 5000
     assert np.mean(np.linalg.norm(z, axis=1) < 4) > 0.99
-    assert class_share(latent) > 0.5
+    assert class_share(latent) > 0.45
 
 
 def test_vae_manifold_decodes_a_stroke_almost_everywhere():
@@ -122,3 +122,41 @@ def test_cvae_z0_mostly_changes_the_slant_and_z1_the_width():
     ranges = _traversal_ranges("cvae")
     assert ranges[0, 0] > 3 * ranges[1, 0]  # 倾斜：z[0] 方向的变化远大于 z[1] 方向
     assert ranges[1, 1] > 2 * ranges[0, 1]  # 宽度：z[1] 方向的变化远大于 z[0] 方向
+
+
+def _beta_rows() -> list[tuple[float, dict[str, float]]]:
+    table = next(t for t in TABLES if t.name == "cvae")
+    return sorted((r.params["beta"], _metrics(table.id, r.row)) for r in table.runs)
+
+
+def test_larger_beta_raises_the_reconstruction_term_and_lowers_the_kl():
+    """8.6 节：β 越大，重建项越大、KL 项越小（同样的结构、轮数与种子）。"""
+    rows = _beta_rows()
+    assert len(rows) >= 3 and rows[0][0] == 1.0
+    rec = [m["test_reconstruction"] for _, m in rows]
+    kl = [m["test_kl"] for _, m in rows]
+    assert rec == sorted(rec) and len(set(rec)) == len(rec), rec
+    assert kl == sorted(kl, reverse=True) and len(set(kl)) == len(kl), kl
+
+
+def test_beta_9_separates_width_and_slant_more_than_the_cvae():
+    """8.6 节：β = 9 时 z[0] 几乎只改变宽窄，倾斜交给 z[1]；点云更圆，两维均值的相关更弱。"""
+    ranges = _traversal_ranges("beta-9")
+    assert ranges[0, 0] < 0.3 * ranges[1, 0]  # z[0] 方向上倾斜几乎不变
+    assert ranges[0, 1] > ranges[1, 1]  # 宽度主要随 z[0] 变
+    cvae = _traversal_ranges("cvae")
+    assert cvae[0, 0] > 3 * ranges[0, 0]  # CVAE 的 z[0] 还牵动倾斜，β = 9 的几乎不牵动
+
+    def corr(row):
+        z = load_artifact("ch08/cvae", row, "latent")["z_mean"].astype(np.float64)
+        return abs(np.corrcoef(z.T)[0, 1])
+
+    assert corr("beta-9") < corr("cvae")
+
+
+def test_the_short_cnn_run_is_still_behind_the_mlp_run():
+    """8.4 节：只训练 2 轮的 CNN VAE，数字分界不如 MLP VAE 清楚，重建项也更高。"""
+    mlp, cnn = _metrics("ch08/vae", "mlp"), _metrics("ch08/vae", "cnn")
+    assert cnn["test_reconstruction"] > mlp["test_reconstruction"]
+    share = {row: class_share(load_artifact("ch08/vae", row, "latent")) for row in ("mlp", "cnn")}
+    assert share["cnn"] < share["mlp"]
