@@ -160,3 +160,12 @@ def test_the_short_cnn_run_is_still_behind_the_mlp_run():
     assert cnn["test_reconstruction"] > mlp["test_reconstruction"]
     share = {row: class_share(load_artifact("ch08/vae", row, "latent")) for row in ("mlp", "cnn")}
     assert share["cnn"] < share["mlp"]
+
+
+def test_beta_10_carries_little_information_and_shrinks_to_one_direction():
+    """8.6 节：β = 10 时 KL 不到 1 nat，两维均值几乎完全相关（点云缩成一条线），沿两维走时变化都更小。"""
+    m = _metrics("ch08/cvae", "beta-10")
+    assert m["test_kl"] < 1
+    z = load_artifact("ch08/cvae", "beta-10", "latent")["z_mean"].astype(np.float64)
+    assert abs(np.corrcoef(z.T)[0, 1]) > 0.9
+    assert _traversal_ranges("beta-10").sum() < _traversal_ranges("cvae").sum()
