@@ -221,10 +221,11 @@ def deep_errors() -> Figure:
     art = load_artifact("ch02/deep", "resnet20v1", "predictions")
     if art is None:
         return placeholder("ResNet20 v1 认错的测试图像", "python -m adlk reproduce ch02/deep --only resnet20v1")
-    pred, label = art["predicted"], art["label"]
-    _, (x_test, y_test) = load_mnistm("full")
-    if len(pred) != len(y_test):
-        return placeholder("ResNet20 v1 认错的测试图像（记录不是完整档位）", "python -m adlk reproduce ch02/deep")
+    pred, label, index = art["predicted"], art["label"], art["index"].astype(np.int64)
+    _, (x_all, y_all) = load_mnistm("full")
+    if index.max() >= len(y_all) or not (y_all[index, 0] == label).all():
+        return placeholder("ResNet20 v1 认错的测试图像（记录与数据不符）", "python -m adlk reproduce ch02/deep")
+    x_test = x_all[index]
     wrong = np.flatnonzero(pred != label)[:24]
     fig, axes = plt.subplots(3, 8, figsize=(10, 4.4))
     for ax in axes.flat:
