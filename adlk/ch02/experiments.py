@@ -21,7 +21,7 @@ MNIST_METRICS = (
 )
 DEEP_METRICS = (
     Metric("train_accuracy", "训练 %", scale=100),
-    Metric("test_accuracy", "测试 %", scale=100, primary=True),
+    Metric("test_accuracy", "测试 %（本站：替代数据集；书中：CIFAR-10）", scale=100, primary=True),
     Metric("parameters_m", "参数（百万）", digits=2, higher_is_better=None),
 )
 

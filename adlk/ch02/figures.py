@@ -139,7 +139,7 @@ def residual_blocks() -> Figure:
     c1 = [GRAY, BLUE, GREEN, ORANGE, BLUE, GREEN, PURPLE, ORANGE]
     _stack(a1, 2.6, v1, c1, "ResNet v1：Conv-BN-ReLU，相加后再 ReLU")
     v2 = ["输入 $x_{l}$", "BN → ReLU", "Conv 1×1（瓶颈）", "BN → ReLU", "Conv 3×3", "BN → ReLU",
-          "Conv 1×1（扩回 4 倍）", "⊕ 相加（之后不激活）"]
+          "Conv 1×1（升维）", "⊕ 相加（之后不激活）"]
     c2 = [GRAY, GREEN, BLUE, GREEN, BLUE, GREEN, BLUE, PURPLE]
     _stack(a2, 2.6, v2, c2, "ResNet v2：预激活的瓶颈块")
     for ax, end, extra in ((a1, 2.6, "恒等捷径\n（下采样时为\n1×1 步长 2 卷积）"),

@@ -38,7 +38,10 @@ def test_resnet_v2_depths_and_bottleneck_widths():
     convs = [layer for layer in model.layers if isinstance(layer, keras.layers.Conv2D)]
     # 1 个首层 + 每块 3 个 + 每阶段 1 个投影
     assert len(convs) == 1 + 3 * 18 + 3
-    assert sorted({c.filters for c in convs}) == [16, 32, 64, 128, 256]
+    # 书中代码：块输出 64、128、256；瓶颈中间的宽度是上一阶段的输出（16、64、128）
+    assert sorted({c.filters for c in convs}) == [16, 64, 128, 256]
+    middle = [c.filters for c in convs if c.kernel_size == (3, 3)][1:]
+    assert sorted(set(middle)) == [16, 64, 128]
     assert model.layers[-4].__class__.__name__ == "Activation"  # 最后的 BN-ReLU 在池化之前
     assert resnet(12, 2).name == "ResNet110v2" and resnet(3, 1).name == "ResNet20v1"
 
