@@ -50,7 +50,7 @@ TABLES = (
               Run("y-network", {"model": "y_network", "epochs": 1, "batch_size": 32},
                   book={"test_accuracy": 99.4}, show={"模型": "Y 形网络", "书中轮数": "20"}),
           ),
-          show_columns=("模型", "书中轮数"), sources=_MNIST_SOURCES, timing="epoch"),
+          show_columns=("模型", "书中轮数"), sources=_MNIST_SOURCES, timing="wall"),
     Table(chapter="ch02", name="deep",
           title="ResNet 与 DenseNet：书中（CIFAR-10，200 轮）与本站（替代数据集，短跑）",
           task="adlk.ch02.experiments:run_deep", metrics=DEEP_METRICS,

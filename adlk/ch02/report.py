@@ -67,15 +67,17 @@ def _mnist_summary(rows: dict[str, dict[str, Any]]) -> str:
         if r is None:
             continue
         spe = r.get("timing", {}).get("seconds_per_epoch") or [0.0]
-        parts.append(f"{NAMES[row]}训练 {r['counts']['epochs']} 轮（批大小 {r['counts']['batch_size']}），测试准确率 "
+        parts.append(f"{NAMES[row]}{' ' if NAMES[row][-1].isascii() else ''}训练 {r['counts']['epochs']} 轮（批大小 {r['counts']['batch_size']}），测试准确率 "
                      f"{_pct(r):.2f}%（{book}），每轮约 {sum(spe) / len(spe):.0f} 秒")
     text = "本站记录：" + "；".join(parts) + "。"
     if {"cnn", "y-network"} <= rows.keys():
         a, b = _pct(rows["y-network"]), _pct(rows["cnn"])
-        word = {"高": "高于", "低": "低于", "相当": "与"}[compare(a, b, 0.1)]
-        tail = "相差不到 0.1 个百分点" if word == "与" else f"{abs(a - b):.2f} 个百分点"
-        text += (f"在这次记录中，Y 形网络的测试准确率{word}函数式 CNN" + ("，" if word == "与" else "，相差 ")
-                 + tail + "。")
+        word = compare(a, b, 0.1)
+        if word == "相当":
+            text += "在这次记录中，Y 形网络与函数式 CNN 的测试准确率相差不到 0.1 个百分点。"
+        else:
+            text += (f"在这次记录中，Y 形网络的测试准确率{'高于' if word == '高' else '低于'}函数式 CNN，"
+                     f"相差 {abs(a - b):.2f} 个百分点。")
     return text + "\n"
 
 
