@@ -249,12 +249,13 @@ def mnist_curves() -> Figure:
             continue
         drawn += 1
         epochs = np.arange(1, len(art["accuracy"]) + 1)
-        ax.plot(epochs, 100 * art["accuracy"].astype(float), "--", color=color, label=f"{label}（训练）")
+        ax.plot(epochs, 100 * art["accuracy"].astype(float), "x--", color=color, label=f"{label}（训练，含 Dropout）")
         ax.plot(epochs, 100 * art["val_accuracy"].astype(float), "o-", color=color, label=f"{label}（测试）")
     if not drawn:
         plt.close(fig)
         return placeholder("函数式 CNN 与 Y 形网络的准确率曲线", "python -m adlk reproduce ch02/mnist")
     ax.set_xlabel("轮次")
+    ax.xaxis.set_major_locator(plt.MaxNLocator(integer=True))
     ax.set_ylabel("准确率 %")
     ax.set_title("MNIST 上每轮的准确率（本站记录运行）", fontsize=11)
     ax.grid(alpha=0.3)
