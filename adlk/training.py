@@ -1,7 +1,7 @@
 """训练的公共部分：随机种子、编译、计时、可中断续跑的 fit，以及 CI 里安静的日志。
 
 章节正文直接写 ``model.compile`` / ``model.fit``，让读者看到 Keras 本身；
-对比表的运行器（:mod:`adlk.experiments`）用这里的 :func:`train_and_evaluate`，
+对比表的运行器（:mod:`adlk.runs`）经第 1 章的任务函数用这里的 :func:`train_and_evaluate`，
 两者的设置相同（优化器用 Keras 默认参数、categorical cross-entropy、accuracy）。
 """
 
@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import keras
 import numpy as np
 
 from adlk.progress import quiet_ci
+
+if TYPE_CHECKING:
+    from adlk.runs.context import RunContext
 
 # 优化器名称 → Keras 3 的类；全部使用 Keras 的默认参数（与书中一致）
 OPTIMIZERS: dict[str, type[keras.optimizers.Optimizer]] = {
@@ -153,18 +157,22 @@ def train_and_evaluate(
     )
 
 
-def fit_resumable(model: keras.Model, x, y=None, *, epochs: int, ctx, batch_size: int | None = None,
-                  validation_data=None, callbacks: list | None = None, verbose: int | str | None = None,
-                  **fit_kwargs) -> dict[str, list[float]]:
+def fit_resumable(model: keras.Model, x: Any, y: Any = None, *, epochs: int, ctx: RunContext,
+                  batch_size: int | None = None, validation_data: Any = None, callbacks: list | None = None,
+                  verbose: int | str | None = None, **fit_kwargs: Any) -> dict[str, list[float]]:
     """像 ``model.fit`` 一样训练 ``epochs`` 轮，但逐轮进行：每轮开始时按 ``(seed, 轮次)`` 重新设定随机种子，
     每轮结束后（至多每隔 ``ctx.every_seconds`` 秒）保存检查点（权重、优化器状态、轮次、历史），
     打断后再运行时从最后一个检查点继续，结果与不打断时相同。供运行器的任务函数使用。
 
     Args:
         model: 已编译的模型。
-        x, y, batch_size, validation_data, callbacks: 同 ``model.fit``。
+        x: 训练输入，同 ``model.fit``。
+        y: 训练目标，同 ``model.fit``。
         epochs: 总轮数。
         ctx: :class:`adlk.runs.context.RunContext`（提供种子、检查点与时间预算）。
+        batch_size: 批大小，同 ``model.fit``。
+        validation_data: 验证数据，同 ``model.fit``。
+        callbacks: 回调，同 ``model.fit``。
         verbose: ``model.fit`` 的 ``verbose``；省略时见 :func:`fit_verbose`。
         **fit_kwargs: 其余传给 ``model.fit`` 的参数。
 

@@ -26,3 +26,28 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                            cwd=ROOT, capture_output=True, text=True)
     assert build.returncode == 0, build.stderr[-5000:]
     return site
+
+
+_chapter_seconds: dict[str, float] = {}
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> object:
+    """Wall time of each chapter's tests (tests/chNN), printed per chapter by .ci/run."""
+    import time
+
+    start = time.perf_counter()
+    yield
+    parts = item.nodeid.split("/")
+    if len(parts) > 2 and parts[0] == "tests" and parts[1].startswith("ch"):
+        _chapter_seconds[parts[1]] = _chapter_seconds.get(parts[1], 0.0) + time.perf_counter() - start
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    if _chapter_seconds:
+        import json
+
+        out = DOCS / "generated" / "test-times.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps({k: round(v, 1) for k, v in sorted(_chapter_seconds.items())}) + "\n",
+                       encoding="utf-8")

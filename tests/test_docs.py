@@ -144,3 +144,19 @@ def test_site_builds_strict(built_site):
         rel = png.relative_to(DOCS)
         assert (built_site / rel).is_file(), rel
     assert (built_site / "javascripts" / "mathjax" / "tex-mml-chtml.js").is_file()
+
+
+SMOKE_PAGE_LIMIT_CPU_SECONDS = 60.0
+"""Each page's code blocks may use at most this much CPU time in smoke (13 chapters must fit CI's 20 minutes)."""
+
+
+def test_each_page_stays_within_the_smoke_budget():
+    """The CPU seconds docs/conftest.py records per page (the run card shows them) stay under the limit."""
+    times_file = DOCS / "generated" / "block-times.json"
+    if not times_file.is_file():
+        pytest.skip("no block times recorded yet: they are written when the docs' code blocks run "
+                    "(python -m pytest runs docs/ before tests/)")
+    times = json.loads(times_file.read_text(encoding="utf-8"))
+    over = {page: t["cpu_seconds"] for page, t in times.items() if t["cpu_seconds"] > SMOKE_PAGE_LIMIT_CPU_SECONDS}
+    assert not over, (f"pages over the {SMOKE_PAGE_LIMIT_CPU_SECONDS:.0f} s smoke CPU budget: {over}; shrink them with "
+                      "adlk.profiles.budget(...) or smaller smoke data")

@@ -10,7 +10,7 @@ import venv
 import nbformat
 import pytest
 
-from adlk.notebooks import chapter_pages, generate_notebooks, notebook_name, site_links
+from adlk.site.notebooks import chapter_pages, generate_notebooks, nav_pages, notebook_name, site_links
 from tests.conftest import DOCS, ROOT
 
 PAGES = chapter_pages(DOCS)
@@ -75,3 +75,16 @@ def test_site_links_name_the_missing_setting(tmp_path):
     config.write_text("site_name: x\nsite_url: https://example.github.io/x/\n", encoding="utf-8")
     with pytest.raises(ValueError, match="repo_url"):
         site_links(config)
+
+
+def test_pages_come_from_the_nav_only(tmp_path):
+    """页面列表只写在 mkdocs.yml 的导航里：笔记本与运行卡片都从那里读。"""
+    (tmp_path / "docs" / "ch07").mkdir(parents=True)
+    for name in ("index", "a", "b"):
+        (tmp_path / "docs" / "ch07" / f"{name}.md").write_text("# x\n", encoding="utf-8")
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_url: https://x.github.io/y/\nrepo_url: https://github.com/x/y\n"
+        "markdown_extensions:\n  - toc:\n      slugify: !!python/object/apply:pymdownx.slugs.slugify\n"
+        "nav:\n  - ch07/index.md\n  - 7.1 B: ch07/b.md\n", encoding="utf-8")
+    assert nav_pages(tmp_path / "mkdocs.yml") == ["ch07/index.md", "ch07/b.md"]
+    assert [p.name for p in chapter_pages(tmp_path / "docs")] == ["b.md"]

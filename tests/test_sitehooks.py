@@ -1,7 +1,8 @@
 """运行卡片：链接与数值都由文件得出，完整运行一行只列本页真正引用的结果文件。"""
 
-from adlk.experiments import TABLES, read_result, result_path
-from adlk.sitehooks import run_card
+from adlk.ch01.experiments import table
+from adlk.runs.results import read_result, result_path
+from adlk.site.hooks import run_card
 from tests.conftest import DOCS
 
 REPO = "https://github.com/owner/name"
@@ -12,7 +13,8 @@ def card(page: str) -> str:
 
 
 def test_card_counts_the_results_the_page_includes():
-    everything = [result_path(DOCS / "results" / "cpu", c) for rows in TABLES.values() for c in rows]
+    everything = [result_path(DOCS / "results" / "cpu", table(t), r) for t in ("mlp", "cnn", "rnn", "mlp-sgd")
+                  for r in table(t).runs]
     text = card("ch01/configurations.md")
     assert f"（{len(everything)} 个结果文件）" in text
     cpu = read_result(everything[0])["provenance"]["cpu"]

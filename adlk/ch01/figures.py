@@ -1,6 +1,6 @@
 """第 1 章的插图。
 
-每个函数画一张图、返回 ``Figure``，由 :mod:`adlk.figures` 的管线保存到 ``docs/figures/ch01/``。
+每个函数画一张图、返回 ``Figure``，由 :mod:`adlk.site.figures` 的管线保存到 ``docs/figures/ch01/``。
 图中的数都在这里算出来（卷积的例子、激活函数的曲线、参数个数），不手写。
 """
 
@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Ellipse, FancyArrowPatch, FancyBboxPatch, Polygon, Rectangle
 
-from adlk.figures import figure
+from adlk.site.figures import figure
 
 # 全章统一的几种颜色
 BLUE, ORANGE, GREEN, RED, GRAY, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C", "#8172B3"
@@ -519,7 +519,7 @@ def bird_cage() -> Figure:
 @figure("ch01/mlp-diagram.png")
 def mlp_diagram() -> Figure:
     """1.4 节 MLP 的结构图：逐层列出层名、类型、输出形状与参数个数（从模型本身读出）。"""
-    from adlk.models import build_mlp
+    from adlk.ch01.models import build_mlp
 
     model = build_mlp()
     rows = [("input_layer", "InputLayer", "(None, 784)", 0)]
@@ -563,5 +563,43 @@ def sgd_1d() -> Figure:
         ax.text(0.5, 0.95, f"10 步后 w = {w[-1]:.2f}", transform=ax.transAxes, ha="center", va="top", fontsize=9)
         ax.grid(alpha=0.3)
     axes[0].set_ylabel("$f(w)=(w-1)^2$")
+    fig.tight_layout()
+    return fig
+
+
+# ---------------------------------------------------------------- 1.8 三种网络并排比较（读取结果文件）
+
+
+@figure("ch01/side-by-side.png")
+def side_by_side() -> Figure:
+    """三个参考模型的参数个数、测试准确率与每轮耗时，画成三幅并排的条形图。"""
+    from adlk.ch01.experiments import REFERENCE_ROWS, TABLES
+    from adlk.site.figures import DOCS
+    from adlk.site.report import load_results
+
+    results = load_results(DOCS / "results" / "cpu", list(TABLES))
+    names, params, accs, secs = [], [], [], []
+    for table, row in REFERENCE_ROWS.items():
+        data = results.get(f"ch01/{table}", {}).get(row)
+        if data is None:
+            continue
+        names.append({"mlp": "MLP", "cnn": "CNN", "rnn": "SimpleRNN"}[table])
+        params.append(data["counts"]["parameters"] / 1000)
+        accs.append(100 * data["metrics"]["test_accuracy"])
+        secs.append(data["timing"]["steady_seconds_per_epoch"])
+    fig, axes = plt.subplots(1, 3, figsize=(9, 2.8))
+    colors = ["#5c6bc0", "#26a69a", "#ef8f00"][: len(names)]
+    for ax, values, title, fmt in zip(axes, (params, accs, secs), ("参数（千个）", "测试准确率 (%)", "CPU 秒/轮"),
+                                      ("{:.0f}", "{:.2f}", "{:.1f}")):
+        bars = ax.bar(names, values, color=colors)
+        ax.set_title(title, fontsize=10)
+        for bar, v in zip(bars, values):
+            ax.annotate(fmt.format(v), (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+                        ha="center", va="bottom", fontsize=8)
+        ax.spines[["top", "right"]].set_visible(False)
+    if accs:
+        axes[1].set_ylim(min(accs) - 1, 100)
+    if not names:
+        fig.suptitle("尚无运行记录")
     fig.tight_layout()
     return fig

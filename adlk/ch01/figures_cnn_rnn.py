@@ -1,7 +1,7 @@
 """第 1 章后半部分（CNN、RNN）的插图。
 
-示意图里的数（输出尺寸、池化结果）都由代码算出；需要训练的两张图（卷积核、特征图）共用一次训练：
-在完整 MNIST 上把 :func:`adlk.models.build_cnn` 训练 1 轮（Adam，批大小 128，种子 0），结果缓存在本模块里。
+示意图里的数（输出尺寸、池化结果）都由代码算出；卷积核与特征图两张图读取一次记录运行（表 ``ch01/figure-cnn``）保存的权重：
+:func:`adlk.ch01.build_cnn` 在完整 MNIST 上训练 1 轮（Adam，批大小 128，种子 0）。生成插图时不训练。
 梯度的图在真实数字上实测，模型是未经训练的参考 SimpleRNN。
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from adlk.figures import figure
+from adlk.site.figures import figure
 
 # 与第 1 章前半部分相同的几种颜色
 BLUE, ORANGE, GREEN, RED, GRAY, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C", "#8172B3"
@@ -141,27 +141,36 @@ def pooling() -> Figure:
 # ---------------------------------------------------------------- 1.6 CNN：训练 1 轮后的卷积核与特征图
 
 
+TRAINED_CNN = ("ch01/figure-cnn", "cnn")
+"""插图所用的那次记录运行：书中的 CNN 在完整 MNIST 上训练 1 轮（Adam，批大小 128，种子 0）。"""
+
+
 @functools.lru_cache(maxsize=1)
 def trained_cnn():
-    """书中的 CNN 在完整 MNIST 上训练 1 轮（Adam，批大小 128，种子 0）；两张图共用这一次训练。"""
-    import keras
+    """读取记录运行保存的权重，返回训练过 1 轮的 CNN；尚无记录时返回 ``None``（插图不在这里训练）。"""
+    from adlk.ch01.models import build_cnn
+    from adlk.site.figures import load_artifact
 
-    from adlk.datasets import load_mnist, to_cnn_input
-    from adlk.models import build_cnn
-
-    (x_train, y_train), _ = load_mnist("full")
-    keras.utils.set_random_seed(0)
+    artifact = load_artifact(*TRAINED_CNN, "weights")
+    if artifact is None:
+        return None
     model = build_cnn()
-    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
-    model.fit(to_cnn_input(x_train), keras.utils.to_categorical(y_train, 10), epochs=1, batch_size=128,
-              verbose=0)
+    model.load_weights(str(artifact["path"]))
     return model
 
 
-@figure("ch01/cnn-kernels.png", needs_training=True)
+def _not_recorded(title: str) -> Figure:
+    from adlk.site.figures import placeholder
+
+    return placeholder(title, f"python -m adlk reproduce {TRAINED_CNN[0]}")
+
+
+@figure("ch01/cnn-kernels.png")
 def cnn_kernels() -> Figure:
     """第一个卷积层学到的 64 个 3×3 卷积核（训练 1 轮）；红正蓝负，64 个共用同一色标。"""
     model = trained_cnn()
+    if model is None:
+        return _not_recorded("第一个卷积层的卷积核")
     kernels = model.layers[0].get_weights()[0][:, :, 0, :]   # (3, 3, 64)
     limit = float(np.abs(kernels).max())
     fig, axes = plt.subplots(8, 8, figsize=(7.2, 7.8))
@@ -177,14 +186,17 @@ def cnn_kernels() -> Figure:
     return fig
 
 
-@figure("ch01/cnn-feature-maps.png", needs_training=True)
+@figure("ch01/cnn-feature-maps.png")
 def cnn_feature_maps() -> Figure:
     """测试集第一张数字依次经过各层：每层显示前 8 个通道的特征图。"""
     import keras
 
-    from adlk.datasets import load_mnist, to_cnn_input
+    from adlk.ch01.data import to_cnn_input
+    from adlk.datasets import load_mnist
 
     model = trained_cnn()
+    if model is None:
+        return _not_recorded("CNN 各层的特征图")
     _, (x_test, y_test) = load_mnist("full")
     image = to_cnn_input(x_test[:1])
     shown = [layer for layer in model.layers if type(layer).__name__ in {"Conv2D", "MaxPooling2D"}]
@@ -284,8 +296,9 @@ def hidden_state_gradients(n_digits: int = 256, seed: int = 0) -> tuple[np.ndarr
     import keras
     import tensorflow as tf
 
-    from adlk.datasets import load_mnist, to_rnn_input
-    from adlk.models import build_rnn
+    from adlk.ch01.data import to_rnn_input
+    from adlk.datasets import load_mnist
+    from adlk.ch01.models import build_rnn
 
     (x_train, y_train), _ = load_mnist("full")
     x = tf.constant(to_rnn_input(x_train[:n_digits]))

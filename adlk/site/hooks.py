@@ -1,8 +1,9 @@
 """MkDocs 钩子：在每个章节页的标题下插入生成的“运行卡片”。
 
 卡片上的内容全部来自文件：本页代码块在最近一次测试运行（smoke 档位）中的 CPU 时间
-（``docs/generated/block-times.json``，由 ``docs/conftest.py`` 记录），页面所用完整运行的
-硬件、日期与版本（``docs/results/cpu`` 中的结果文件），以及笔记本、Colab 和源文件的链接。
+（``docs/generated/block-times.json``，由 ``docs/conftest.py`` 记录），页面经 ``--8<--`` 引入的生成片段所用
+完整运行的硬件、日期与版本（``docs/generated/runs-index.json`` 列出每个片段用到的结果文件，由
+:mod:`adlk.site.report` 写出），以及笔记本、Colab 和源文件的链接。哪些页面是章节页由 ``mkdocs.yml`` 的导航决定。
 """
 
 from __future__ import annotations
@@ -16,31 +17,23 @@ from typing import Any
 
 from mkdocs.plugins import event_priority
 
-from adlk.notebooks import CHAPTER_PAGES, colab_url, notebook_name
+from adlk.site.notebooks import CHAPTER_PAGE, colab_url, notebook_name
 
 BRANCH = "main"
 
 
-SNIPPET = re.compile(r'^\s*--8<--\s+"ch01/(?P<name>[\w-]+)\.md"', flags=re.MULTILINE)
+SNIPPET = re.compile(r'^\s*--8<--\s+"(?P<name>[^"]+)"', flags=re.MULTILINE)
 
 
 def _page_runs(page_text: str, docs: Path) -> list[dict[str, Any]]:
-    """页面经 ``--8<--`` 引入的生成片段用到的结果文件（只看对比表、参考结果、并排比较和偏差列表）。"""
-    from adlk.experiments import REFERENCE_ROWS, TABLES, read_result, result_path
+    """页面经 ``--8<--`` 引入的生成片段用到的 CPU 结果文件（见 ``runs-index.json``）。"""
+    from adlk.runs.results import read_result
 
-    configs = []
-    for name in SNIPPET.findall(page_text):
-        kind, _, table = name.partition("-")
-        if kind == "table" and table in TABLES:
-            configs += TABLES[table]
-        elif kind == "reference" and table in REFERENCE_ROWS:
-            configs += [c for c in TABLES[table] if c.row == REFERENCE_ROWS[table]]
-        elif name == "side-by-side":
-            configs += [c for t, row in REFERENCE_ROWS.items() for c in TABLES[t] if c.row == row]
-        elif name == "deviations":
-            configs += [c for rows in TABLES.values() for c in rows]
-    paths = dict.fromkeys(result_path(docs / "results" / "cpu", c) for c in configs)
-    return [read_result(p) for p in paths if p.is_file()]
+    index_file = docs / "generated" / "runs-index.json"
+    index = json.loads(index_file.read_text(encoding="utf-8")) if index_file.is_file() else {}
+    paths = dict.fromkeys(f for name in SNIPPET.findall(page_text) for f in index.get(name, [])
+                          if f.startswith("results/cpu/"))
+    return [read_result(docs / p) for p in paths if (docs / p).is_file()]
 
 
 def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
@@ -79,13 +72,19 @@ def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """MkDocs 钩子：章节页在第一个一级标题后插入运行卡片。"""
     src = page.file.src_uri
-    if not src.startswith("ch") or Path(src).stem not in CHAPTER_PAGES:
+    if not CHAPTER_PAGE.fullmatch(src) or page.file.src_uri not in _nav_pages(config):
         return markdown
     docs = Path(config["docs_dir"])
     repo_url = config.get("repo_url") or ""
     repo = re.sub(r"^https://github.com/", "", repo_url).strip("/")
     card = run_card(src, docs, repo, repo_url)
     return re.sub(r"^(# .+\n)", lambda m: m.group(1) + "\n" + card + "\n", markdown, count=1, flags=re.M)
+
+
+def _nav_pages(config: Any) -> set[str]:
+    from adlk.site.notebooks import nav_pages
+
+    return set(nav_pages(Path(config["config_file_path"])))
 
 
 @event_priority(100)  # 在搜索插件建索引之前

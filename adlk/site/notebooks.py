@@ -1,6 +1,6 @@
 """由章节 Markdown 生成 Jupyter 笔记本：一个来源，不另外手工维护副本。
 
-``python -m adlk notebooks`` 把 ``mkdocs.yml`` 导航里的每个章节页转换成
+``python -m adlk notebooks`` 把 ``mkdocs.yml`` 导航（页面列表只写在那里）里的每个章节页转换成
 ``docs/notebooks/<章>-<页>.ipynb``：``python`` 代码块变成代码单元，其余文字变成 Markdown 单元；
 ``--8<--`` 引入的生成片段就地展开；插图改用站点上的绝对地址（在 Colab 里也能显示）。
 第一个单元在缺少 ``adlk`` 时安装它，所以笔记本在 Colab 里可以直接运行。
@@ -13,11 +13,9 @@ from pathlib import Path
 
 import nbformat
 
-DOCS = Path("docs")
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 OUT = DOCS / "notebooks"
-CHAPTER_PAGES = ("keras", "three-networks", "mnist", "mlp", "configurations", "cnn", "rnn", "side-by-side",
-                 "exercises")
-"""第 1 章中生成笔记本的页面（按阅读顺序）。"""
+CHAPTER_PAGE = re.compile(r"ch\d\d/(?!index\.md$)[\w-]+\.md")
 
 INSTALL_CELL = """\
 # 第一个单元：缺少 adlk 时安装它（Colab 或新环境）；已安装时什么也不做
@@ -139,9 +137,35 @@ def page_to_notebook(page: Path, generated: Path, site_url: str, install: str) -
     return nb
 
 
+def nav_pages(config: Path) -> list[str]:
+    """``mkdocs.yml`` 导航里的全部页面（相对 ``docs/`` 的路径），按导航顺序。"""
+    import yaml
+
+    class _Loader(yaml.SafeLoader):
+        pass
+
+    # mkdocs.yml 里有 !!python/name 之类的标签；这里只读 nav，把它们当作空值
+    _Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    nav = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader).get("nav") or []
+    pages: list[str] = []
+
+    def walk(item: object) -> None:
+        if isinstance(item, str):
+            pages.append(item)
+        elif isinstance(item, dict):
+            for value in item.values():
+                walk(value)
+        elif isinstance(item, list):
+            for value in item:
+                walk(value)
+
+    walk(nav)
+    return pages
+
+
 def chapter_pages(docs: Path = DOCS) -> list[Path]:
-    """生成笔记本的章节页（存在的那些）。"""
-    return [p for p in (docs / "ch01" / f"{name}.md" for name in CHAPTER_PAGES) if p.is_file()]
+    """生成笔记本的章节页：导航里 ``chNN/`` 下除 ``index.md`` 以外的页面，按导航顺序。"""
+    return [docs / p for p in nav_pages(Path(docs).parent / "mkdocs.yml") if CHAPTER_PAGE.fullmatch(p)]
 
 
 def site_links(config: Path = Path("mkdocs.yml")) -> dict[str, str]:

@@ -1,7 +1,7 @@
 import keras
 import pytest
 
-from adlk.models import build_cnn, build_mlp, build_rnn
+from adlk.ch01 import build_cnn, build_mlp, build_rnn
 from adlk.training import make_optimizer
 
 

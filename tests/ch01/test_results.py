@@ -8,30 +8,37 @@ from __future__ import annotations
 
 import pytest
 
-from adlk.experiments import REFERENCE_ROWS, TABLES, read_result, result_path
+from adlk.ch01.experiments import REFERENCE_ROWS, TABLES, table
+from adlk.profiles import get_profile
+from adlk.runs.results import read_result, result_path
+from adlk.runs.runner import status
 from tests.conftest import DOCS
 
 CPU = DOCS / "results" / "cpu"
 
 
-def load(table: str, row: str) -> dict:
-    config = next(c for c in TABLES[table] if c.row == row)
-    return read_result(result_path(CPU, config))
+def load(name: str, row: str) -> dict:
+    t = table(name)
+    data = read_result(result_path(CPU, t, t.run(row)))
+    flat = dict(data["metrics"], **data["counts"], **data["timing"])
+    return {"metrics": flat, "book": {"test": t.run(row).book.get("test_accuracy"),
+                                      "train": t.run(row).book.get("train_accuracy")}, "raw": data}
 
 
-def test_every_row_has_a_full_profile_result():
-    for table, rows in TABLES.items():
-        for config in rows:
-            data = read_result(result_path(CPU, config))
+def test_every_row_has_a_current_full_profile_result():
+    full = get_profile("full")
+    for t in TABLES:
+        for run in t.runs:
+            data = read_result(result_path(CPU, t, run))
             p = data["provenance"]
-            assert p["profile"] == "full" and data["metrics"]["train_samples"] == 60000, (table, config.row)
+            assert p["profile"] == "full" and data["counts"]["train_samples"] == 60000, (t.id, run.row)
             for key in ("cpu", "os", "python", "tensorflow", "keras", "date", "seed", "git_commit"):
-                assert p.get(key) not in (None, ""), (table, config.row, key)
-            assert data["config"] == config.spec()
+                assert p.get(key) not in (None, ""), (t.id, run.row, key)
+            assert status(t, run, CPU, full) == "current", f"{t.id}/{run.row}: run `python -m adlk reproduce {t.id}`"
 
 
 def test_best_rows_land_near_the_book():
-    best = {t: max(100 * load(t, c.row)["metrics"]["test_accuracy"] for c in TABLES[t]) for t in REFERENCE_ROWS}
+    best = {t: max(100 * load(t, r.row)["metrics"]["test_accuracy"] for r in table(t).runs) for t in REFERENCE_ROWS}
     assert best["mlp"] >= 98.2 and best["cnn"] >= 99.2 and best["rnn"] >= 97.5, best
 
 
@@ -58,10 +65,10 @@ def test_linear_row_is_close_to_the_book():
 
 
 def test_dropout_lowers_the_reported_train_accuracy():
-    for config in TABLES["mlp"]:
-        if config.params["dropout"]:
-            m = load("mlp", config.row)["metrics"]
-            assert m["train_eval_accuracy"] > m["train_accuracy"], config.row
+    for run in table("mlp").runs:
+        if run.params["build"]["dropout"]:
+            m = load("mlp", run.row)["metrics"]
+            assert m["train_eval_accuracy"] > m["train_accuracy"], run.row
 
 
 def test_cnn_claims():
@@ -76,9 +83,9 @@ def test_cnn_claims():
 
 def test_rnn_rows_are_close_to_the_book():
     """页面：SimpleRNN 表的四行都与书中接近（包括 SGD 的第 1 行）。"""
-    for config in TABLES["rnn"]:
-        data = load("rnn", config.row)
-        assert abs(100 * data["metrics"]["test_accuracy"] - data["book"]["test"]) < 0.5, config.row
+    for run in table("rnn").runs:
+        data = load("rnn", run.row)
+        assert abs(100 * data["metrics"]["test_accuracy"] - data["book"]["test"]) < 0.5, run.row
 
 
 def test_sgd_check_table_supports_the_explanation():
