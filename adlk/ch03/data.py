@@ -66,7 +66,7 @@ def color_digits(images: np.ndarray, labels: np.ndarray, palette: np.ndarray = P
     return np.round(padded[..., None] * colors[:, None, None, :]).astype("uint8")
 
 
-def load_colored_mnist(profile: str | Profile | None = None):
+def load_colored_mnist(profile: str | Profile | None = None) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
     """按类别着色的 MNIST，返回值的形式与 ``keras.datasets.cifar10.load_data()`` 相同。
 
     Args:

@@ -1,0 +1,85 @@
+"""第 3 章页面经 ``--8<--`` 引入的片段：由记录运行的结果文件生成，页面上不手写任何测得的数。
+
+- ``ch03/denoise-summary.md``：三种做法在同一批加噪测试图上的误差（什么都不做、普通自编码器、去噪自编码器）；
+- ``ch03/latent-range.md``：2 维潜在编码的取值范围，以及落在书中 [-4, 4] 方框里的比例；
+- ``ch03/colorize-summary.md``：着色结果的一句话总结（颜色选对的比例、与“原样输出灰度”的比较）。
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adlk.site.report import ReportContext, Snippet
+
+MISSING = "（尚无记录：运行 `python -m adlk reproduce {target}` 后重新生成本页。）\n"
+
+
+def _metric(data: dict[str, Any], key: str) -> float:
+    return float(data["metrics"][key])
+
+
+def denoise_summary(dae: dict[str, Any] | None, ae: dict[str, Any] | None) -> str:
+    """加噪测试图（σ = 0.5、0.75、1.0）上三种做法的 MSE 与 PSNR。"""
+    if dae is None or ae is None:
+        return MISSING.format(target="ch03/denoise")
+    head = "| 做法 | σ = 0.5 MSE | PSNR（dB） | σ = 0.75 MSE | PSNR（dB） | σ = 1.0 MSE | PSNR（dB） |"
+    lines = [head, "|---|---|---|---|---|---|---|"]
+    for title, data, prefix in [("什么都不做：直接拿加噪图像当结果", dae, "input_noise"),
+                                (f"普通自编码器（干净图像上训练 {ae['counts']['epochs']} 轮）", ae, "noisy"),
+                                (f"去噪自编码器（加噪图像上训练 {dae['counts']['epochs']} 轮）", dae, "noisy")]:
+        cells = [title]
+        for suffix in ("", "_075", "_100"):
+            mse = _metric(data, f"{prefix}_mse{suffix}")
+            db = _metric(data, f"{prefix}_psnr{suffix}")
+            cells += [f"{mse:.4f}", f"{db:.1f}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    ratio = _metric(ae, "noisy_mse") / _metric(dae, "noisy_mse")
+    text = "\n".join(lines) + "\n\n"
+    text += (f"σ = 0.5 时，去噪自编码器的误差是普通自编码器的 1/{ratio:.0f}；两者都在同一批加噪测试图上评估，"
+             f"目标都是干净的原图。去噪自编码器在干净输入上的误差是 {_metric(dae, 'test_mse'):.4f}，"
+             f"普通自编码器是 {_metric(ae, 'test_mse'):.4f}。\n")
+    return text
+
+
+def latent_range(two: dict[str, Any] | None, sixteen: dict[str, Any] | None) -> str:
+    """2 维潜在编码的范围与 2 维、16 维的重建误差之比。"""
+    if two is None:
+        return MISSING.format(target="ch03/ae --only 2")
+    r = two["extra"]["latent_range"]
+    inside = two["extra"]["fraction_inside_book_box"]
+    text = (f"本站记录的 2 维自编码器，测试集编码的 $z_0$ 在 {r['min'][0]:.1f}～{r['max'][0]:.1f} 之间，"
+            f"$z_1$ 在 {r['min'][1]:.1f}～{r['max'][1]:.1f} 之间（1%～99% 分位数分别是 "
+            f"{r['p01'][0]:.1f}～{r['p99'][0]:.1f} 和 {r['p01'][1]:.1f}～{r['p99'][1]:.1f}），"
+            f"落在书中 $[-4, 4] \\times [-4, 4]$ 方框里的只有 {100 * inside:.1f}%。")
+    if sixteen is not None:
+        ratio = _metric(two, "test_mse") / _metric(sixteen, "test_mse")
+        text += (f"它的测试 MSE 是 {_metric(two, 'test_mse'):.4f}，约为 16 维自编码器"
+                 f"（{_metric(sixteen, 'test_mse'):.4f}）的 {ratio:.1f} 倍，尽管它训练了 {two['counts']['epochs']} 轮"
+                 f"而不是 {sixteen['counts']['epochs']} 轮。")
+    return text + "\n"
+
+
+def colorize_summary(data: dict[str, Any] | None) -> str:
+    """着色结果：颜色选对的比例、测试 MSE 与原样输出灰度的 MSE。"""
+    if data is None:
+        return MISSING.format(target="ch03/colorize")
+    return (f"在 {data['counts']['test_samples']:,} 张测试图上，网络给 {100 * _metric(data, 'color_accuracy'):.1f}% "
+            f"的数字涂上了正确类别的颜色（随便猜只有 10%）。测试 MSE 为 {_metric(data, 'test_mse'):.4f}；"
+            f"作为参照，把灰度图原样复制到三个通道当作输出，MSE 是 {_metric(data, 'gray_mse'):.4f}。"
+            f"训练用了 {data['counts']['train_samples']:,} 张图、{data['counts']['epochs']} 轮，"
+            f"用时 {data['timing']['wall_seconds'] / 60:.1f} 分钟。\n")
+
+
+def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
+    """第 3 章页面引入的全部片段。"""
+    dae, ae = ctx.result("ch03/denoise", "dae"), ctx.result("ch03/denoise", "ae")
+    two, sixteen = ctx.result("ch03/ae", "2"), ctx.result("ch03/ae", "16")
+    color = ctx.result("ch03/colorize", "mnist-color")
+    return {
+        "ch03/denoise-summary.md": Snippet(denoise_summary(dae, ae),
+                                           [("ch03/denoise", r) for r, d in (("dae", dae), ("ae", ae)) if d]),
+        "ch03/latent-range.md": Snippet(latent_range(two, sixteen),
+                                        [("ch03/ae", r) for r, d in (("2", two), ("16", sixteen)) if d]),
+        "ch03/colorize-summary.md": Snippet(colorize_summary(color),
+                                            [("ch03/colorize", "mnist-color")] if color else []),
+    }
