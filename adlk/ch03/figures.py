@@ -229,9 +229,9 @@ def manifold() -> Figure:
 
 @figure("ch03/denoise.png")
 def denoise() -> Figure:
-    """原图、加噪输入（σ=0.5）、去噪自编码器的输出、普通自编码器的输出，读取 ch03/denoise 两行的记录。"""
+    """原图、加噪输入（σ=0.5）、去噪自编码器与普通自编码器的输出，读取 ch03/denoise 的 dae 行与 ch03/ae 第 16 行。"""
     dae = load_artifact("ch03/denoise", "dae", "denoise")
-    ae = load_artifact("ch03/denoise", "ae", "denoise")
+    ae = load_artifact("ch03/ae", "16", "denoise")
     if dae is None:
         return placeholder("去噪自编码器（尚无记录）", _command("ch03/denoise"))
     rows = [("原图", dae["original"]), ("加噪输入", dae["noisy"]), ("去噪自编码器", dae["denoised"])]
