@@ -51,7 +51,7 @@ def latent_range(two: dict[str, Any] | None, sixteen: dict[str, Any] | None) -> 
     text = (f"本站记录的 2 维自编码器，测试集编码的 $z_0$ 在 {r['min'][0]:.1f}～{r['max'][0]:.1f} 之间，"
             f"$z_1$ 在 {r['min'][1]:.1f}～{r['max'][1]:.1f} 之间（1%～99% 分位数分别是 "
             f"{r['p01'][0]:.1f}～{r['p99'][0]:.1f} 和 {r['p01'][1]:.1f}～{r['p99'][1]:.1f}），"
-            f"落在书中 $[-4, 4] \\times [-4, 4]$ 方框里的只有 {100 * inside:.1f}%。")
+            f"落在书中 $[-4, 4] \\times [-4, 4]$ 方框里的占 {100 * inside:.1f}%。")
     if sixteen is not None:
         ratio = _metric(two, "test_mse") / _metric(sixteen, "test_mse")
         text += (f"它的测试 MSE 是 {_metric(two, 'test_mse'):.4f}，约为 16 维自编码器"
