@@ -19,15 +19,18 @@ def _metric(data: dict[str, Any], key: str) -> float:
     return float(data["metrics"][key])
 
 
-def denoise_summary(dae: dict[str, Any] | None, ae: dict[str, Any] | None) -> str:
-    """加噪测试图（σ = 0.5、0.75、1.0）上三种做法的 MSE 与 PSNR。"""
+def denoise_summary(dae: dict[str, Any] | None, ae: dict[str, Any] | None, two: dict[str, Any] | None = None) -> str:
+    """加噪测试图（σ = 0.5、0.75、1.0）上几种做法的 MSE 与 PSNR（2 维自编码器有记录时也列出）。"""
     if dae is None or ae is None:
         return MISSING.format(target="ch03/denoise 与 ch03/ae --only 16")
     head = "| 做法 | σ = 0.5 MSE | PSNR（dB） | σ = 0.75 MSE | PSNR（dB） | σ = 1.0 MSE | PSNR（dB） |"
     lines = [head, "|---|---|---|---|---|---|---|"]
-    for title, data, prefix in [("什么都不做：直接拿加噪图像当结果", dae, "input_noise"),
-                                (f"普通自编码器（3.2 节，干净图像上训练 {ae['counts']['epochs']} 轮）", ae, "noisy"),
-                                (f"去噪自编码器（加噪图像上训练 {dae['counts']['epochs']} 轮）", dae, "noisy")]:
+    rows = [("什么都不做：直接拿加噪图像当结果", dae, "input_noise"),
+            (f"普通自编码器（3.2 节，16 维，干净图像上训练 {ae['counts']['epochs']} 轮）", ae, "noisy")]
+    if two is not None:
+        rows.append((f"普通自编码器（3.3 节，2 维，干净图像上训练 {two['counts']['epochs']} 轮）", two, "noisy"))
+    rows.append((f"去噪自编码器（16 维，加噪图像上训练 {dae['counts']['epochs']} 轮）", dae, "noisy"))
+    for title, data, prefix in rows:
         cells = [title]
         for suffix in ("", "_075", "_100"):
             mse = _metric(data, f"{prefix}_mse{suffix}")
@@ -77,9 +80,9 @@ def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     two, sixteen = ctx.result("ch03/ae", "2"), ae
     color = ctx.result("ch03/colorize", "mnist-color")
     return {
-        "ch03/denoise-summary.md": Snippet(denoise_summary(dae, ae),
-                                           [(t, r) for t, r, d in (("ch03/denoise", "dae", dae), ("ch03/ae", "16", ae))
-                                            if d]),
+        "ch03/denoise-summary.md": Snippet(denoise_summary(dae, ae, two),
+                                           [(t, r) for t, r, d in (("ch03/denoise", "dae", dae), ("ch03/ae", "16", ae),
+                                                                   ("ch03/ae", "2", two)) if d]),
         "ch03/latent-range.md": Snippet(latent_range(two, sixteen),
                                         [("ch03/ae", r) for r, d in (("2", two), ("16", sixteen)) if d]),
         "ch03/colorize-summary.md": Snippet(colorize_summary(color),

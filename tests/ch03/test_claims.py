@@ -81,12 +81,19 @@ def test_denoising_lowers_the_error_on_noisy_inputs():
     assert _result("ch03/ae", "16")["extra"]["test_noise_seed"] == _result("ch03/denoise", "dae")["extra"]["test_noise_seed"]
     assert dae < ae / 3 and dae < nothing / 3, (dae, ae, nothing)
     assert m("ch03/denoise", "dae", "noisy_psnr") > m("ch03/ae", "16", "noisy_psnr") + 5
+    # 在干净图像上训练 20 轮的 2 维自编码器同样远不如去噪自编码器：差别不是训练轮数造成的
+    assert dae < m("ch03/ae", "2", "noisy_mse") / 3
 
 
 def test_stronger_noise_is_harder():
     """3.4 节：噪声更强时去噪效果逐渐变差（对应书中图 3.3.3）。"""
     errors = [m("ch03/denoise", "dae", k) for k in ("noisy_mse", "noisy_mse_075", "noisy_mse_100")]
     assert errors == sorted(errors) and errors[0] < errors[-1]
+
+
+def test_denoiser_finds_clean_inputs_unfamiliar():
+    """3.4 节：去噪自编码器在干净输入上的误差比它在加噪输入上的误差大。"""
+    assert m("ch03/denoise", "dae", "test_mse") > m("ch03/denoise", "dae", "noisy_mse")
 
 
 def test_latent_codes_carry_class_information():
