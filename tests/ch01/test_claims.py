@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from tests.conftest import DOCS
@@ -12,12 +10,18 @@ CPU = DOCS / "results" / "cpu"
 
 
 def result(table: str, row: int) -> dict:
-    """读取一行的结果文件（docs/results/cpu/ 下，表所在的子目录可以多一层章节目录）。"""
-    name = f"row{row:02d}.json"
-    paths = sorted(p for p in CPU.rglob(name) if p.parent.name == table)
-    if len(paths) != 1:
-        raise FileNotFoundError(f"expected one {table}/{name} under {CPU}, found {paths}")
-    return json.loads(paths[0].read_text(encoding="utf-8"))
+    """一行的记录（两种结果格式都读成同一形状），书中数值取自表的声明：``{"metrics", "book": {"test", "train"}}``。"""
+    from adlk.ch01.experiments import table as declared
+    from adlk.runs.results import read_result, result_path
+
+    t = declared(table)
+    data = read_result(result_path(CPU, t, t.run(str(row))))
+    book = t.run(str(row)).book
+    p = t.run(str(row)).params
+    return {"metrics": {**data["metrics"], **data["counts"], **data["timing"]},
+            "book": {"test": book.get("test_accuracy"), "train": book.get("train_accuracy")},
+            "config": {"optimizer": p["optimizer"], "epochs": p["epochs"], "params": p["build"]},
+            "key": data["key"]}
 
 
 def accuracy(table: str, row: int) -> float:
