@@ -14,7 +14,7 @@ import json
 import os
 from typing import Any
 
-from adlk.runs.spec import Metric, Run, Table, TaskResult
+from adlk.runs.spec import Metric, Run, Table, TaskResult, by_name
 
 STEPS_PER_EXECUTION = 16
 """运行器每次调用编译函数执行的步数：结果与 1 相同，CPU 上对每步计算很少的 MLP 提速最多（见运行速度页）。"""
@@ -132,10 +132,7 @@ def table(name: str) -> Table:
     Raises:
         ValueError: 表名无效；消息里列出有效值。
     """
-    for t in TABLES:
-        if t.name == name:
-            return t
-    raise ValueError(f"unknown table {name!r}; valid tables: {', '.join(t.name for t in TABLES)}")
+    return by_name(TABLES, name)
 
 
 def run_classifier(run: Run, ctx) -> TaskResult:

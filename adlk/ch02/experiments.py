@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from adlk.runs.spec import Metric, Run, Table, TaskResult
+from adlk.runs.spec import Metric, Run, Table, TaskResult, by_name
 
 MNIST_METRICS = (
     Metric("train_accuracy", "训练 %", scale=100),
@@ -73,10 +73,7 @@ def table(name: str) -> Table:
     Raises:
         ValueError: 表名无效；消息里列出有效值。
     """
-    for t in TABLES:
-        if t.name == name:
-            return t
-    raise ValueError(f"unknown table {name!r}; valid tables: {', '.join(t.name for t in TABLES)}")
+    return by_name(TABLES, name)
 
 
 def _epoch_timer():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from adlk.runs.spec import Metric, Run, Table, TaskResult
+from adlk.runs.spec import Metric, Run, Table, TaskResult, by_name
 
 STEPS_PER_EXECUTION = 16
 """每次调用编译函数执行的步数：结果与 1 相同，在 CPU 上对小模型更快。"""
@@ -99,10 +99,7 @@ def table(name: str) -> Table:
     Raises:
         ValueError: 表名无效；消息里列出有效值。
     """
-    for t in TABLES:
-        if t.name == name:
-            return t
-    raise ValueError(f"unknown table {name!r}; valid tables: {', '.join(t.name for t in TABLES)}")
+    return by_name(TABLES, name)
 
 
 def _uint8(images: np.ndarray) -> np.ndarray:

@@ -188,3 +188,15 @@ def resolve(path: str) -> Callable[..., Any]:
     except (ImportError, AttributeError) as exc:
         raise ValueError(f"cannot resolve {path!r}: {exc}") from exc
     return obj
+
+
+def by_name(tables: tuple[Table, ...] | list[Table], name: str) -> Table:
+    """The table called ``name`` among a chapter's ``tables`` (what each chapter's ``table(name)`` returns).
+
+    Raises:
+        ValueError: no such table; the message lists the valid names.
+    """
+    for t in tables:
+        if t.name == name:
+            return t
+    raise ValueError(f"unknown table {name!r}; valid tables: {', '.join(t.name for t in tables)}")
