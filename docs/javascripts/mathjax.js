@@ -1,5 +1,8 @@
 window.MathJax = {
+  // \boldsymbol（粗体希腊字母，第 3、8 章的公式用到）随页面一起加载，不靠自动加载
+  loader: { load: ["[tex]/boldsymbol"] },
   tex: {
+    packages: { "[+]": ["boldsymbol"] },
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
     processEscapes: true,
