@@ -8,7 +8,6 @@ CIFAR-10（Alex Krizhevsky，2009）不随本仓库分发。有网络的读者�
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import pickle
@@ -21,7 +20,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from adlk.datasets.mnist import DataFileError, stratified_subset
+from adlk.datasets.mnist import DataFileError, _sha256, stratified_subset
 from adlk.profiles import Profile, get_profile
 
 CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-python.tar.gz"
@@ -39,14 +38,6 @@ SUBSTITUTE = ("Offline, use the substitute this site records its runs on: adlk.d
 def cache_dir() -> Path:
     """下载的缓存目录：``$ADLK_DATA``，或 ``~/.cache/adlk``。"""
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "adlk")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 class _ArrayUnpickler(pickle.Unpickler):
