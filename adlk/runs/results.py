@@ -15,11 +15,10 @@ never rewritten just to change schema.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from adlk.runs.context import write_bytes_atomic
 from adlk.runs.spec import Run, Table
 
 SCHEMA = 2
@@ -31,19 +30,8 @@ class ResultFileError(RuntimeError):
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Write JSON through a temporary file in the same folder and a rename: an interrupt never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False, indent=2, sort_keys=True)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    text = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    write_bytes_atomic(Path(path), text.encode("utf-8"))
 
 
 def result_path(root: Path, table: Table, run: Run) -> Path:
