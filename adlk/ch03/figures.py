@@ -325,14 +325,18 @@ def palette() -> Figure:
 
 @figure("ch03/colorized.png")
 def colorized() -> Figure:
-    """着色自编码器在测试集上的结果：灰度输入、网络的输出、正确答案，读取 ch03/colorize 的记录。"""
-    data = load_artifact("ch03/colorize", "mnist-color", "colorized")
-    if data is None:
+    """着色自编码器在测试集上的结果：灰度输入、两种损失训练出的输出、正确答案，读取 ch03/colorize 的记录。"""
+    runs = {row: load_artifact("ch03/colorize", row, "colorized") for row in ("mse", "bce")}
+    recorded = {row: data for row, data in runs.items() if data is not None}
+    if not recorded:
         return placeholder("着色自编码器（尚无记录）", _command("ch03/colorize"))
+    first = next(iter(recorded.values()))
     cols = 10
-    rows = [("灰度输入", data["gray"][:cols]), ("网络的输出", data["predicted"][:cols]),
-            ("正确答案", data["target"][:cols])]
-    fig, axes = plt.subplots(3, 1, figsize=(9, 3.6))
+    rows = [("灰度输入", first["gray"][:cols])]
+    names = {"mse": "MSE（书中）", "bce": "二元交叉熵"}
+    rows += [(f"输出：{names[row]}", data["predicted"][:cols]) for row, data in recorded.items()]
+    rows.append(("正确答案", first["target"][:cols]))
+    fig, axes = plt.subplots(len(rows), 1, figsize=(9, 1.2 * len(rows)))
     for ax, (title, images) in zip(axes, rows):
         _show(ax, _tile(images, 1, cols))
         ax.set_ylabel(title, rotation=0, ha="right", va="center", fontsize=10.5)

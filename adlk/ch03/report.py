@@ -3,7 +3,7 @@
 - ``ch03/denoise-summary.md``：三种做法在同一批加噪测试图上的误差（什么都不做、3.2 节的普通自编码器、
   去噪自编码器）；
 - ``ch03/latent-range.md``：2 维潜在编码的取值范围，以及落在书中 [-4, 4] 方框里的比例；
-- ``ch03/colorize-summary.md``：着色结果的一句话总结（颜色选对的比例、与“原样输出灰度”的比较）。
+- ``ch03/colorize-summary.md``：着色结果的总结（两种损失各自颜色选对的比例、与“原样输出灰度”的比较）。
 """
 
 from __future__ import annotations
@@ -73,33 +73,37 @@ def black_baseline_mse() -> float:
     return float(np.mean((x_test.astype("float64") / 255) ** 2))
 
 
-def colorize_summary(data: dict[str, Any] | None, black: float | None = None) -> str:
-    """着色结果：颜色选对的比例、测试 MSE，与“原样输出灰度”“输出全黑”两个参照比较。"""
-    if data is None:
+def colorize_summary(mse_row: dict[str, Any] | None, bce_row: dict[str, Any] | None,
+                     black: float | None = None) -> str:
+    """着色结果：两种损失各自的颜色选对比例与测试 MSE，与“原样输出灰度”“输出全黑”两个参照比较。"""
+    rows = [(name, data) for name, data in (("书中的 MSE 损失", mse_row), ("二元交叉熵", bce_row)) if data]
+    if not rows:
         return MISSING.format(target="ch03/colorize")
     black = black_baseline_mse() if black is None else black
-    mse, gray = _metric(data, "test_mse"), _metric(data, "gray_mse")
-    text = (f"记录运行训练了 {data['counts']['epochs']} 轮、{data['counts']['train_samples']:,} 张图"
-            f"（用时 {data['timing']['wall_seconds'] / 60:.1f} 分钟）。在 {data['counts']['test_samples']:,} 张测试图上，"
-            f"网络给 {100 * _metric(data, 'color_accuracy'):.1f}% 的数字涂上了正确类别的颜色（随便猜是 10%），"
-            f"测试 MSE 为 {mse:.4f}。两个不需要训练的参照：把灰度图原样复制到三个通道当作输出，MSE 是 {gray:.4f}；"
-            f"输出一张全黑的图，MSE 是 {black:.4f}。")
-    if mse > gray:
-        text += "网络的误差还高于原样输出灰度图，" + ("与输出全黑相差无几：" if mse > 0.8 * black else "") + "这样短的训练还不够它学会上色。"
-    return text + "\n"
-
-
+    first = rows[0][1]
+    gray = _metric(first, "gray_mse")
+    text = (f"两行都训练了 {first['counts']['epochs']} 轮、{first['counts']['train_samples']:,} 张图，"
+            f"在 {first['counts']['test_samples']:,} 张测试图上评估。两个不需要训练的参照：把灰度图原样复制到三个通道"
+            f"当作输出，MSE 是 {gray:.4f}；输出一张全黑的图，MSE 是 {black:.4f}。\n\n")
+    for name, data in rows:
+        mse = _metric(data, "test_mse")
+        text += (f"- {name}（用时 {data['timing']['wall_seconds'] / 60:.1f} 分钟）：测试 MSE {mse:.4f}，"
+                 f"给 {100 * _metric(data, 'color_accuracy'):.1f}% 的数字涂上了正确类别的颜色（随便猜是 10%）")
+        if mse > gray:
+            text += "；误差高于原样输出灰度图" + ("，与输出全黑相差无几" if mse > 0.8 * black else "")
+        text += "。\n"
+    return text
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 3 章页面引入的全部片段。"""
     dae, ae = ctx.result("ch03/denoise", "dae"), ctx.result("ch03/ae", "16")
     two, sixteen = ctx.result("ch03/ae", "2"), ae
-    color = ctx.result("ch03/colorize", "mnist-color")
+    color = {row: ctx.result("ch03/colorize", row) for row in ("mse", "bce")}
     return {
         "ch03/denoise-summary.md": Snippet(denoise_summary(dae, ae, two),
                                            [(t, r) for t, r, d in (("ch03/denoise", "dae", dae), ("ch03/ae", "16", ae),
                                                                    ("ch03/ae", "2", two)) if d]),
         "ch03/latent-range.md": Snippet(latent_range(two, sixteen),
                                         [("ch03/ae", r) for r, d in (("2", two), ("16", sixteen)) if d]),
-        "ch03/colorize-summary.md": Snippet(colorize_summary(color),
-                                            [("ch03/colorize", "mnist-color")] if color else []),
+        "ch03/colorize-summary.md": Snippet(colorize_summary(color["mse"], color["bce"]),
+                                            [("ch03/colorize", r) for r, d in color.items() if d]),
     }
