@@ -41,7 +41,8 @@ def _cartpole(row: str, double: bool) -> Run:
 TABLES = (
     Table(chapter="ch09", name="gridworld", title="6 个状态的网格世界上的 Q 学习（书中 9.3 节的脚本）",
           task="adlk.ch09.experiments:run_gridworld", sources=_SOURCES_Q, show_columns=("设置",),
-          metrics=(Metric("max_error", "与最优 Q 表的最大差", digits=2, higher_is_better=False, primary=True),
+          metrics=(Metric("pairs_exact", "等于 Q* 的 Q 值个数（共 16 个）", digits=1, primary=True),
+                   Metric("greedy_is_optimal", "贪心策略最优 %", scale=100, digits=0),
                    Metric("episodes", "回合数", digits=0, higher_is_better=None),
                    Metric("steps_last", "最后 100 次获胜的平均步数", digits=2, higher_is_better=False)),
           runs=(Run("q-learning", {"max_wins": 2000, "gamma": 0.9, "epsilon": 0.9, "epsilon_decay": 0.9,
@@ -79,10 +80,13 @@ def run_gridworld(run: Run, ctx) -> TaskResult:
     live = [s for s in range(world.n_states) if s not in (world.goal, world.hole)]
     ctx.save_npz("q_table", q_table=q_table.astype(np.float32), optimal=best.astype(np.float32))
     greedy = [int(np.argmax(q_table[s])) for s in live]
+    error = np.abs(q_table - best)[live]
     return TaskResult(
-        metrics={"max_error": float(np.abs(q_table - best)[live].max()), "episodes": float(episodes),
+        metrics={"pairs_exact": float(np.sum(error < 1e-6)), "max_error": float(error.max()),
+                 "episodes": float(episodes),
                  "steps_last": float(np.mean(steps[-100:])), "wins": float(len(steps)),
-                 "greedy_is_optimal": float(greedy == [int(np.argmax(best[s])) for s in live])},
+                 # 贪心动作是最优动作之一（状态 3 向右、向上同样好）
+                 "greedy_is_optimal": float(all(best[s, a] == best[s].max() for s, a in zip(live, greedy)))},
         history={"steps_to_goal": [int(s) for s in steps]},
         counts={"episodes": int(episodes), "wins": len(steps)},
     )
