@@ -1,4 +1,4 @@
-"""第 10 章 策略梯度方法：REINFORCE、带基线的 REINFORCE、演员-评论家与 A2C，环境是 MountainCarContinuous-v0。
+"""第 10 章 策略梯度方法：REINFORCE、带基线的 REINFORCE、演员–评论家与 A2C，环境是 MountainCarContinuous-v0。
 
 - 10.1 节（策略梯度定理）、10.2 节（高斯策略）：:func:`gaussian_log_prob`、:func:`gaussian_entropy`、
   :func:`softplusk`、:func:`build_autoencoder`、:func:`build_actor`、:func:`build_value`；

@@ -1,4 +1,4 @@
-"""四种策略梯度方法（10.2～10.5 节）：REINFORCE、带基线的 REINFORCE、演员-评论家与 A2C。
+"""四种策略梯度方法（10.3 节）：REINFORCE、带基线的 REINFORCE、演员–评论家与 A2C。
 
 四个智能体共用 :class:`PolicyAgent`：冻结的状态编码器，高斯策略（演员），价值网络（评论家），
 行动时在 NumPy 里用参数副本采样动作，每个回合结束后在 ``tf.GradientTape`` 里各更新一次
@@ -72,7 +72,7 @@ class PolicyAgent:
         return float(mean[0] + stddev[0] * self.rng.standard_normal())
 
     def value(self, states):
-        """评论家的估值 V(s)，形状 (批,)。"""
+        """评论家的估值 V(s)：一维数组，每个状态一个数。"""
         return np.asarray(self.value_model.predict_on_batch(np.asarray(states, dtype="float32")))[:, 0]
 
     @tf.function(reduce_retracing=True)
@@ -129,7 +129,7 @@ class REINFORCEBaselineAgent(PolicyAgent):
 
 
 class ActorCriticAgent(PolicyAgent):
-    """演员-评论家：用一步时序差分误差 δ_t = r_t + γ V(s_{t+1}) − V(s_t) 加权，γ = 0.99。
+    """演员–评论家：用一步时序差分误差 δ_t = r_t + γ V(s_{t+1}) − V(s_t) 加权，γ = 0.99。
 
     只有真正终止（到达山顶）的那一步不加 γ V(s')；因 999 步上限截断的最后一步照样自举。
     """

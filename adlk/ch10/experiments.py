@@ -28,7 +28,7 @@ _SOURCES_PG = ("adlk.ch10.models:gaussian_log_prob", "adlk.ch10.models:gaussian_
                "adlk.ch10.agents:A2CAgent", "adlk.ch10.agents:run_episode",
                "adlk.ch10.experiments:train_autoencoder", "adlk.ch10.experiments:pretrained_encoder",
                *_SOURCES_AE)
-_NAMES = {"reinforce": "REINFORCE", "reinforce-baseline": "带基线的 REINFORCE", "actor-critic": "演员-评论家",
+_NAMES = {"reinforce": "REINFORCE", "reinforce-baseline": "带基线的 REINFORCE", "actor-critic": "演员–评论家",
           "a2c": "A2C"}
 _SETTINGS = {"reinforce": "γ = 0.99", "reinforce-baseline": "γ = 0.99", "actor-critic": "γ = 0.99",
              "a2c": "γ = 0.95，β = 0.9"}
@@ -44,7 +44,7 @@ def _pg(method: str) -> Run:
 TABLES = (
     Table(chapter="ch10", name="autoencoder", title="状态自编码器的预训练（书中的设置：20 万个随机状态，10 轮）",
           task="adlk.ch10.experiments:run_autoencoder", sources=_SOURCES_AE, show_columns=("结构",),
-          metrics=(Metric("val_mse", "验证集 MSE", digits=6, higher_is_better=False, primary=True),
+          metrics=(Metric("val_mse", "验证集 MSE（×10⁻⁶）", scale=1e6, digits=3, higher_is_better=False, primary=True),
                    Metric("parameters", "编码器参数个数", digits=0, higher_is_better=None)),
           runs=(Run("state", {"env": ENV, "train_samples": 200_000, "test_samples": 20_000, "epochs": 10,
                               "batch_size": 32, "feature_size": 32},

@@ -14,7 +14,7 @@ from adlk.site.figures import figure, load_artifact, placeholder, plt
 
 BLUE, ORANGE, GREEN, RED, GRAY, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C", "#8172B3"
 METHODS = (("reinforce", "REINFORCE", BLUE), ("reinforce-baseline", "带基线的 REINFORCE", ORANGE),
-           ("actor-critic", "演员-评论家", GREEN), ("a2c", "A2C", RED))
+           ("actor-critic", "演员–评论家", GREEN), ("a2c", "A2C", RED))
 COMMAND = "python -m adlk reproduce ch10/pg"
 
 

@@ -54,7 +54,7 @@ def build_autoencoder(state_dim=2, feature_size=32):
 def build_actor(encoder):
     """高斯策略：冻结的编码器 → 均值（线性）与标准差（softplus + 1e-10），两层都用全零初始化。
 
-    返回的模型输出 ``[mean, stddev]``，形状都是 (批, 1)；采样、对数概率和熵在模型外面算。
+    返回的模型输出 ``[mean, stddev]``，形状都是（批，1）；采样、对数概率和熵在模型外面算。
     """
     encoder.trainable = False
     inputs = keras.Input(shape=encoder.input_shape[1:], name="state")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from adlk.site.report import ReportContext, Snippet
 
 MISSING = "（尚无记录：运行 `python -m adlk reproduce {target}` 后重新生成本页。）\n"
-NAMES = {"reinforce": "REINFORCE", "reinforce-baseline": "带基线的 REINFORCE", "actor-critic": "演员-评论家",
+NAMES = {"reinforce": "REINFORCE", "reinforce-baseline": "带基线的 REINFORCE", "actor-critic": "演员–评论家",
          "a2c": "A2C"}
 
 

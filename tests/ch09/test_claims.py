@@ -90,3 +90,10 @@ def test_cartpole_solve_episode_agrees_with_the_recorded_returns(row):
         else:
             assert solved is None and len(h["return"]) == 3000
         assert max(h["return"]) <= 200 and m["env_steps"] == sum(h["return"])
+
+
+@pytest.mark.parametrize("row", ["dqn", "ddqn"])
+def test_cartpole_starts_with_poles_falling_after_about_twenty_steps(row):
+    """9.4 节：开始时几乎全是随机动作，杆子二十步左右就倒。"""
+    for h in histories(_result("ch09/cartpole", row)).values():
+        assert 12 < np.mean(h["return"][:50]) < 30
