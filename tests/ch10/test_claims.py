@@ -52,3 +52,35 @@ def test_every_method_is_recorded_over_three_seeds_with_the_recorded_encoder(run
         assert h["stddev"][0] == pytest.approx(math.log(2.0), abs=0.02)  # 第一回合更新后仍接近 softplus(0)
     policy = load_artifact("ch10/pg", run.row, "policy", seed=0)
     assert policy["mean"].shape == (41, 41) and np.all(policy["stddev"] > 0)
+
+
+def _runs() -> dict[str, dict]:
+    return {run.row: _result("ch10/pg", run.row) for run in PG.runs}
+
+
+def test_the_results_page_claims():
+    """10.4 节的说法：谁的 σ 变大、谁变小，谁到过山顶，同一次幸运，没有方法解决，均值都接近 0。"""
+    runs = _runs()
+    h = {row: histories(d) for row, d in runs.items()}
+    start = math.log(2.0)
+    for row, data in runs.items():
+        assert data["metrics"]["last_return"] < 90  # 没有一个方法解决
+        policy = load_artifact("ch10/pg", row, "policy", seed=0)
+        assert np.abs(policy["mean"].astype(float)).max() < 0.25  # 均值在整个状态平面上都接近 0
+    # REINFORCE 与带基线的 REINFORCE 几乎重合，σ 几乎不变
+    for seed in h["reinforce"]:
+        a, b = h["reinforce"][seed], h["reinforce-baseline"][seed]
+        assert np.allclose(a["return"], b["return"], atol=1.0) and a["goal"] == b["goal"]
+        assert abs(a["stddev"][-1] - start) < 0.05
+    # 演员–评论家：σ 一路下降，回报上升（推力代价变小），从未到达山顶
+    for seed, hist in h["actor-critic"].items():
+        assert hist["stddev"][-1] < start - 0.1 and sum(hist["goal"]) == 0
+        assert np.mean(hist["return"][-20:]) > np.mean(hist["return"][:20])
+    # A2C：σ 一路上升，到达山顶的次数最多，没到山顶的回合扣分更多
+    assert all(hist["stddev"][-1] > start + 0.1 for hist in h["a2c"].values())
+    goals = {row: d["metrics"]["goals"] for row, d in runs.items()}
+    assert goals["a2c"] == max(goals.values()) and goals["a2c"] > goals["reinforce"]
+    assert runs["a2c"]["metrics"]["last_return"] < runs["reinforce"]["metrics"]["last_return"]
+    # 同一次幸运：种子 0 第一次到达山顶的回合，在 REINFORCE、带基线的 REINFORCE 与 A2C 里相同
+    firsts = {row: runs[row]["per_seed"]["0"]["first_goal"] for row in ("reinforce", "reinforce-baseline", "a2c")}
+    assert len(set(firsts.values())) == 1 and firsts["a2c"] < EPISODES
