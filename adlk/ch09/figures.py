@@ -140,9 +140,9 @@ def frozenlake_policy() -> Figure:
     return fig
 
 
-def _band(ax, x, curves, color, label):
+def _band(ax, x, curves, color, label, ls="-"):
     arr = np.array(curves, dtype=float)
-    ax.plot(x, arr.mean(axis=0), color=color, label=label)
+    ax.plot(x, arr.mean(axis=0), color=color, label=label, ls=ls)
     ax.fill_between(x, arr.min(axis=0), arr.max(axis=0), color=color, alpha=0.2, lw=0)
 
 
@@ -158,7 +158,8 @@ def frozenlake_curve() -> Figure:
             continue
         curves = [h["goal_rate_per_1000"] for h in _histories(data)]
         x = (np.arange(len(curves[0])) + 1) * 1000
-        _band(ax, x, 100 * np.array(curves), color, label)
+        # 书中写法那一行与打滑那一行完全相同：画成虚线，免得盖住
+        _band(ax, x, 100 * np.array(curves), color, label, ls="--" if row == "book-attribute" else "-")
         drawn += 1
     if not drawn:
         plt.close(fig)
