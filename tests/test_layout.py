@@ -202,14 +202,14 @@ def test_checks_catch_planted_violations(tmp_path):
     init = root / "adlk" / "ch01" / "__init__.py"
     init.write_text(init.read_text(encoding="utf-8") + "from adlk.ch01 import experiments\n", encoding="utf-8")
     # 4. a chapter with pages but no package, tests or nav entry; 5. results outside a chapter folder
-    (root / "docs" / "ch09").mkdir()
+    (root / "docs" / "ch99").mkdir()
     (root / "docs" / "results" / "cpu" / "dqn").mkdir(parents=True)
     problems = "\n".join(check_imports(root) + check_chapters(root))
     for expected in ("adlk/training.py:1: shared module imports chapter ch01",
                      "adlk/runs/extra.py:2: shared module names chapter module 'adlk.ch01.models'",
                      "adlk/ch01/later.py:1: ch01 imports a later chapter, ch05",
                      "adlk/ch01/__init__.py", "a chapter's __init__ imports adlk.ch01.experiments",
-                     "adlk/ch09: missing", "tests/ch09: missing", "mkdocs.yml: no nav entry for ch09",
+                     "adlk/ch99: missing", "tests/ch99: missing", "mkdocs.yml: no nav entry for ch99",
                      "docs/results/cpu/dqn: results must sit under"):
         assert expected in problems, f"{expected!r} not reported in:\n{problems}"
 
