@@ -11,5 +11,8 @@
 """
 
 from adlk.ch04.models import GAN, LATENT_SIZE, book_optimizers, build_discriminator, build_generator, train_gan
+from adlk.ch04.pitfall import PitfallReport, trainable_pitfall
+from adlk.ch04.quality import build_judge, frechet_distance, judge_scores, load_judge
 
-__all__ = ["GAN", "LATENT_SIZE", "book_optimizers", "build_discriminator", "build_generator", "train_gan"]
+__all__ = ["GAN", "LATENT_SIZE", "PitfallReport", "book_optimizers", "build_discriminator", "build_generator",
+           "build_judge", "frechet_distance", "judge_scores", "load_judge", "train_gan", "trainable_pitfall"]

@@ -145,7 +145,7 @@ def judge_path(ctx):
     from adlk.ch04.quality import judge_weights_path
 
     if ctx.artifact_dir is not None:
-        near = ctx.artifact_dir.parent.parent / "ch04" / "judge" / "judge-weights.npz"
+        near = ctx.artifact_dir.parent.parent / "ch04" / "judge" / "cnn-weights.npz"
         if near.is_file():
             return near
     return judge_weights_path()

@@ -40,9 +40,9 @@ def build_judge() -> keras.Model:
 
 
 def judge_weights_path(device: str = "cpu") -> Path:
-    """记录下来的评判网络权重（``docs/results/<device>/ch04/judge/judge-weights.npz``）。"""
+    """记录下来的评判网络权重（``docs/results/<device>/ch04/judge/cnn-weights.npz``）。"""
     root = Path(__file__).resolve().parent.parent.parent
-    return root / "docs" / "results" / device / "ch04" / "judge" / "judge-weights.npz"
+    return root / "docs" / "results" / device / "ch04" / "judge" / "cnn-weights.npz"
 
 
 def load_judge(path: str | Path | None = None) -> keras.Model:

@@ -30,9 +30,9 @@ class WGAN(GAN):
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, latent_size: int = LATENT_SIZE,
                  n_critic: int = 5, clip_value: float = 0.01, **kwargs: Any) -> None:
-        super().__init__(generator, discriminator, latent_size=latent_size, n_critic=n_critic, **kwargs)
         if clip_value <= 0:
             raise ValueError(f"clip_value must be positive, got {clip_value}")
+        super().__init__(generator, discriminator, latent_size=latent_size, n_critic=n_critic, **kwargs)
         self.clip_value = float(clip_value)
 
     def d_loss(self, real_out, fake_out, real_labels, fake_labels):
