@@ -21,6 +21,9 @@ from adlk.ch04.models import GAN, LATENT_SIZE, book_optimizers, build_discrimina
 class WGAN(GAN):
     """Wasserstein GAN（权重裁剪版）：判别器的损失是 -(E[D(x)] - E[D(G(z))])，生成器的损失是 -E[D(G(z))]。
 
+    日志里的 ``d_loss`` 是一步里 ``n_critic`` 次判别器更新的平均损失，``wasserstein`` 是其中最后一次
+    （判别器在这一步里训练得最充分时）的估计 E[D(x)] - E[D(G(z))]。
+
     Args:
         clip_value: 判别器参数的裁剪范围 [-clip_value, clip_value]（书中 0.01）。
         n_critic: 每训练一次生成器，判别器训练几次（书中 5）。
