@@ -90,6 +90,8 @@ def quality_axes(ax_fd, ax_acc, rows: list[tuple[str, str, str, str]]) -> bool:
         if "snapshot_label_accuracy" in h and ax_acc is not None:
             ax_acc.plot(h["snapshot_step"], 100 * np.array(h["snapshot_label_accuracy"]), "o-", color=color,
                         label=label)
+    if not drawn:
+        return False
     ax_fd.set_yscale("log")
     ax_fd.set_xlabel("步")
     ax_fd.set_ylabel("Fréchet 距离（越小越好）")
@@ -131,13 +133,15 @@ def optimal_discriminator() -> Figure:
     ax.legend(fontsize=9)
     ax.grid(alpha=0.3)
     shifts = np.linspace(0, 10, 101)
-    dx = x[1] - x[0]
+    grid = np.linspace(-8, 18, 5201)
+    dx = grid[1] - grid[0]
+    p0 = np.exp(-0.5 * grid**2) / np.sqrt(2 * np.pi)
     js = []
     for d in shifts:
-        q = normal(d)
-        m = 0.5 * (p_data + q)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            kl1 = np.where(p_data > 0, p_data * np.log(p_data / m), 0)
+        q = np.exp(-0.5 * (grid - d) ** 2) / np.sqrt(2 * np.pi)
+        m = 0.5 * (p0 + q)
+        with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
+            kl1 = np.where(p0 > 0, p0 * np.log(p0 / m), 0)
             kl2 = np.where(q > 0, q * np.log(q / m), 0)
         js.append(0.5 * np.nansum(kl1) * dx + 0.5 * np.nansum(kl2) * dx)
     ax2.plot(shifts, js, color=PURPLE, label="$JS(p_{data} \\| p_g)$")
