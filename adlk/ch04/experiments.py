@@ -30,7 +30,7 @@ JUDGE_METRICS = (
     Metric("parameters", "参数个数", digits=0, higher_is_better=None),
 )
 UNCONDITIONAL_METRICS = (
-    Metric("frechet", "Fréchet 距离（本站）", digits=1, higher_is_better=False, primary=True),
+    Metric("frechet", "Fréchet 距离", digits=1, higher_is_better=False, primary=True),
     Metric("class_entropy", "类别分布的熵（nats，满分 2.30）", digits=2),
     Metric("confidence", "评判网络的平均置信度", digits=2),
 )

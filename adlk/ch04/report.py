@@ -39,7 +39,7 @@ def progress_table(ctx: ReportContext, rows: list[tuple[str, str]], command: str
         for i, step in enumerate(h["snapshot_step"]):
             acc = "—" if accuracy is None else f"{100 * accuracy[i]:.1f}%"
             lines.append(f"| {NAMES[row]} | {step:,} | {h['snapshot_frechet'][i]:.1f} | "
-                         f"{h['snapshot_class_entropy'][i]:.2f} | {acc} |")
+                         f"{h['snapshot_class_entropy'][i] + 0.0:.2f} | {acc} |")
         steps = data["counts"]["steps"]
         wall = data["timing"]["wall_seconds"]
         tail.append(f"{NAMES[row]} {steps:,} 步用了 {wall / 60:.1f} 分钟（每步约 {wall / steps:.1f} 秒，含打分）")
