@@ -53,10 +53,36 @@ def progress_table(ctx: ReportContext, rows: list[tuple[str, str]], command: str
     return Snippet(text, uses)
 
 
+CHANCE = 0.2
+"""认对的比例低于它，就说生成器还没有学会遵守标签（随机猜为 0.1）。"""
+
+
+def conditional_verdict(ctx: ReportContext, table_id: str, row: str) -> Snippet:
+    """条件模型最后一步认对所要数字的比例，以及由它得出的一句结论。"""
+    data = ctx.result(table_id, row)
+    name = NAMES[row]
+    if data is None:
+        return Snippet(f"尚无{name}的运行记录：运行 `python -m adlk reproduce {table_id}` 之后重新生成。\n")
+    m, steps = data["metrics"], data["counts"]["steps"]
+    rate = f"{100 * m['label_accuracy']:.1f}%"
+    if m["label_accuracy"] < CHANCE:
+        text = (f"本站的{name}只训练了 {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**，与随机猜（10%）"
+                "相差无几：到这一步，生成器画出的笔画还不像任何一个确定的数字，也还没有学会遵守标签。"
+                "书中训练 40,000 步之后，每一列都是所要的数字；要在本站的代码上看到这一点，需要更长的运行"
+                "（见[在 GPU 上运行](../gpu.md)）。")
+    elif m["label_accuracy"] < 0.5:
+        text = (f"本站的{name}训练了 {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**：生成器已经开始遵守标签，"
+                "但多数样本还认不出是所要的数字。")
+    else:
+        text = (f"本站的{name}训练了 {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**：多数样本已经是所要的数字。")
+    return Snippet(text + "\n", [(table_id, row)])
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 4 章页面经 ``--8<--`` 引入的特有片段。"""
     return {
         "ch04/judge.md": judge_summary(ctx),
+        "ch04/cgan-verdict.md": conditional_verdict(ctx, "ch04/cgan", "cgan"),
         "ch04/progress.md": progress_table(ctx, [("ch04/dcgan", "dcgan"), ("ch04/cgan", "cgan")],
                                            "python -m adlk reproduce ch04"),
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adlk.ch04.report import NAMES, progress_table
+from adlk.ch04.report import NAMES, conditional_verdict, progress_table
 from adlk.site.report import ReportContext, Snippet
 
 ROWS = [("ch04/dcgan", "dcgan"), ("ch04/cgan", "cgan"), ("ch05/unconditional", "wgan"),
@@ -43,5 +43,6 @@ def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 5 章页面经 ``--8<--`` 引入的特有片段。"""
     return {
         "ch05/comparison.md": comparison(ctx),
+        "ch05/acgan-verdict.md": conditional_verdict(ctx, "ch05/acgan", "acgan"),
         "ch05/progress.md": progress_table(ctx, ROWS[2:], "python -m adlk reproduce ch05"),
     }

@@ -77,3 +77,15 @@ def test_untrained_conditional_generator_is_at_chance():
     table = next(t for t in TABLES if t.name == "cgan")
     h = check_gan_row(table, table.runs[0])["history"]
     assert h["snapshot_label_accuracy"][0] < 0.3
+
+
+def test_cgan_verdict_on_the_page_follows_the_recorded_rate():
+    """4.4 节的结论句由记录生成：它说的“与随机猜相差无几 / 开始遵守 / 多数样本”与记录的比例一致。"""
+    from adlk.ch04.report import CHANCE, conditional_verdict
+    from adlk.site.report import ReportContext, load_results
+
+    table = next(t for t in TABLES if t.name == "cgan")
+    rate = check_gan_row(table, table.runs[0])["metrics"]["label_accuracy"]
+    text = conditional_verdict(ReportContext(cpu=load_results(RESULTS), gpu={}, docs=DOCS), table.id, "cgan").text
+    assert f"{100 * rate:.1f}%" in text
+    assert ("相差无几" in text) == (rate < CHANCE)

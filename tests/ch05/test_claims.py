@@ -5,9 +5,18 @@ from __future__ import annotations
 import pytest
 
 from adlk.ch05.experiments import TABLES
-from tests.ch04.test_claims import check_gan_row
+from adlk.runs.results import result_path
+from tests.ch04.test_claims import RESULTS
+from tests.ch04.test_claims import check_gan_row as _check
 
 ROWS = [(t, r) for t in TABLES for r in t.runs]
+
+
+def check_gan_row(table, run) -> dict:
+    """同第 4 章；还没有记录的行跳过（页面上显示“尚无记录”），记录了的行必须对当前代码有效。"""
+    if not result_path(RESULTS, table, run).is_file():
+        pytest.skip(f"{table.id}/{run.row} not recorded yet: python -m adlk reproduce {table.id} --only {run.row}")
+    return _check(table, run)
 
 
 @pytest.mark.parametrize("table, run", ROWS, ids=[r.row for _, r in ROWS])
