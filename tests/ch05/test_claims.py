@@ -32,3 +32,17 @@ def test_lsgan_and_acgan_train_as_long_as_the_chapter_4_models_and_wgan_does_fiv
     assert steps["lsgan"] == steps["acgan"] == steps["dcgan"] == steps["cgan"]
     data = check_gan_row(TABLES[0], TABLES[0].run("wgan"))
     assert data["extra"]["n_critic"] == 5
+
+
+def test_acgan_verdict_on_the_page_follows_the_recorded_rate():
+    """5.3 节的结论句由记录生成，与记录的认对比例一致。"""
+    from adlk.ch04.report import CHANCE, conditional_verdict
+    from adlk.site.report import ReportContext, load_results
+    from tests.conftest import DOCS
+
+    table = TABLES[1]
+    rate = check_gan_row(table, table.run("acgan"))["metrics"]["label_accuracy"]
+    text = conditional_verdict(ReportContext(cpu=load_results(RESULTS), gpu={}, docs=DOCS), table.id, "acgan").text
+    assert f"{100 * rate:.1f}%" in text
+    assert ("相差无几" in text) == (rate < CHANCE)
+    assert ("多数样本已经是所要的数字" in text) == (rate >= 0.5)
