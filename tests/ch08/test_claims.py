@@ -154,12 +154,14 @@ def test_beta_9_separates_width_and_slant_more_than_the_cvae():
     assert corr("beta-9") < corr("cvae")
 
 
-def test_the_short_cnn_run_is_still_behind_the_mlp_run():
-    """8.4 节：只训练 2 轮的 CNN VAE，数字分界不如 MLP VAE 清楚，重建项也更高。"""
+def test_cnn_vae_matches_the_mlp_vae_with_a_sixth_of_the_parameters():
+    """8.4 节：书中的 30 轮之后，CNN VAE 的测试重建项与 MLP VAE 相差不到 0.1 nat，参数约为六分之一；
+    按类别解释的方差比例略低于 MLP VAE。"""
     mlp, cnn = _metrics("ch08/vae", "mlp"), _metrics("ch08/vae", "cnn")
-    assert cnn["test_reconstruction"] > mlp["test_reconstruction"]
+    assert abs(cnn["test_reconstruction"] - mlp["test_reconstruction"]) < 0.1
+    assert 5.5 < mlp["parameters"] / cnn["parameters"] < 6.5
     share = {row: class_share(load_artifact("ch08/vae", row, "latent")) for row in ("mlp", "cnn")}
-    assert share["cnn"] < share["mlp"]
+    assert share["mlp"] - 0.15 < share["cnn"] < share["mlp"]
 
 
 def test_beta_10_carries_little_information_and_shrinks_to_one_direction():
