@@ -83,7 +83,7 @@ def _target_tables(target: str):
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     from adlk.profiles import get_profile
     from adlk.runs.provenance import device
-    from adlk.runs.runner import RunOptions, reproduce
+    from adlk.runs.runner import RunOptions, reproduce, snapshot_sources
 
     t0 = time.perf_counter()
     profile = get_profile(args.profile)
@@ -93,6 +93,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     if args.only and len(chosen) > 1:
         raise ValueError("--only needs a single table such as ch01/mlp, not a whole chapter")
     out = Path(args.out) if args.out else DOCS / "results" / device()
+    snapshot_sources(chosen)  # keys describe the code imported now, even if files change during the run
     for table in chosen:
         budget = None if args.budget_minutes is None else 60 * args.budget_minutes - (time.perf_counter() - t0)
         summary = reproduce(table, out, only=args.only, profile=profile, force=args.force, options=options,

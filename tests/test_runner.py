@@ -156,6 +156,26 @@ def test_current_rows_are_skipped_and_changes_make_them_stale(tmp_path):
     assert [ln["row"] for ln in lines] == ["1", "seeds"]
 
 
+def test_snapshot_keeps_keys_of_the_code_that_was_imported(tmp_path, monkeypatch):
+    """A file edited while a recording runs must not change the keys of that recording's later rows."""
+    import importlib
+    import sys
+
+    (tmp_path / "edited_task.py").write_text("def task(run, ctx):\n    return 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    table = Table(chapter="ch99", name="edit", title="t", task="edited_task:task", metrics=METRICS,
+                  runs=(Run("1", {}),))
+    monkeypatch.setattr(runner, "_SNAPSHOT", None)
+    runner.snapshot_sources([table])
+    before = run_key(table, table.run("1"), SMOKE)
+    (tmp_path / "edited_task.py").write_text("def task(run, ctx):\n    return 2  # edited\n")
+    assert run_key(table, table.run("1"), SMOKE) == before
+    monkeypatch.setattr(runner, "_SNAPSHOT", None)  # without a snapshot the key follows the file
+    assert run_key(table, table.run("1"), SMOKE) != before
+    sys.modules.pop("edited_task", None)
+
+
 def test_names_are_not_part_of_the_key():
     renamed = Table(chapter="ch98", name="other", title="x", task=LOOP.task, metrics=METRICS, runs=LOOP.runs)
     assert run_key(renamed, renamed.run("1"), SMOKE) == run_key(LOOP, LOOP.run("1"), SMOKE)

@@ -49,7 +49,30 @@ class RunOptions:
             raise ValueError(f"unknown precision policy {self.policy!r}; valid policies: {', '.join(POLICIES)}")
 
 
+_SNAPSHOT: dict[str, str] | None = None
+"""Sources read once by :func:`snapshot_sources`; ``None`` reads them from disk at every call."""
+
+
+def snapshot_sources(tables: Iterable[Table]) -> None:
+    """Read the task and source code of every table now, and key every later row with these copies.
+
+    A long recording imports its code at the start; without a snapshot, a chapter edited on disk while an
+    earlier row trains would give the later rows keys of the edited code, not of the code that ran.
+    """
+    global _SNAPSHOT
+    _SNAPSHOT = {}
+    for table in tables:
+        for path in (table.task, *table.sources):
+            _SNAPSHOT[path] = _read_source(path)
+
+
 def _source(path: str) -> str:
+    if _SNAPSHOT is not None and path in _SNAPSHOT:
+        return _SNAPSHOT[path]
+    return _read_source(path)
+
+
+def _read_source(path: str) -> str:
     obj = resolve(path)
     try:
         return inspect.getsource(obj)
