@@ -42,12 +42,16 @@ def progress_table(ctx: ReportContext, rows: list[tuple[str, str]], command: str
                          f"{h['snapshot_class_entropy'][i] + 0.0:.2f} | {acc} |")
         steps = data["counts"]["steps"]
         wall = data["timing"]["wall_seconds"]
-        tail.append(f"{NAMES[row]} {steps:,} 步用了 {wall / 60:.1f} 分钟（每步约 {wall / steps:.1f} 秒，含打分）")
+        prov = data["provenance"]
+        load = prov.get("load_average") or [float("nan")]
+        tail.append(f"{NAMES[row]} {steps:,} 步用了 {wall / 60:.1f} 分钟（每步约 {wall / steps:.2f} 秒，含打分；"
+                    f"开始时 {prov.get('cpu_count', '?')} 核机器的 1 分钟平均负载 {load[0]:.1f}）")
     text = "\n".join(lines) + "\n"
     text += ("\n每个时刻都用同一组 500 个固定的 z（条件模型每个数字 50 个）；“步”是生成器的训练步数。"
              "Fréchet 距离和类别熵是本站评判网络的分数，书中没有这些数。")
     if tail:
-        text += "用时：" + "；".join(tail) + "（记录时这台双核机器同时运行着别的训练）。\n"
+        text += ("用时：" + "；".join(tail) + "。负载明显高于核数时，机器上还同时运行着别的任务，"
+                 "用时会相应变长。\n")
     else:
         text += f"\n\n尚无本站的运行记录：运行 `{command}` 之后重新生成。\n"
     return Snippet(text, uses)
