@@ -144,6 +144,22 @@ def test_seeds_are_aggregated_and_rendered_as_mean_and_spread(tmp_path):
     assert f"{np.mean(per):.4f} ± {np.std(per, ddof=1):.4f}" in md and "平均值 ± 标准差" in md
 
 
+def test_a_row_finished_from_a_checkpoint_says_its_time_is_partial(tmp_path):
+    """Epochs trained before a resume were not timed: the table and the provenance line say so."""
+    from adlk.runs.provenance import provenance_line, timed_epochs
+    from adlk.site.report import render_table
+
+    reproduce(LOOP, tmp_path, only=["1"], profile=SMOKE, progress=False)
+    data = read_result(result_path(tmp_path, LOOP, LOOP.run("1")))
+    whole = {**data, "counts": {"epochs": 3}, "timing": {"seconds_per_epoch": [1.0, 1.0, 1.0], "wall_seconds": 180}}
+    part = {**whole, "timing": {"seconds_per_epoch": [1.0], "wall_seconds": 60}}
+    assert timed_epochs(whole) is None and timed_epochs(part) == 1 and timed_epochs(data) is None
+    assert "只含最后" not in render_table(LOOP, {"1": whole}) and "续跑" not in provenance_line([whole])
+    md = render_table(LOOP, {"1": part})
+    assert "1.0（只含最后 1 轮）" in md and "续跑之前各轮的用时没有记下" in md
+    assert "从检查点续跑的行只计续跑之后的部分" in provenance_line([part])
+
+
 def test_current_rows_are_skipped_and_changes_make_them_stale(tmp_path):
     reproduce(LOOP, tmp_path, only=["1"], profile=SMOKE, progress=False)
     again = reproduce(LOOP, tmp_path, only=["1"], profile=SMOKE, progress=False)

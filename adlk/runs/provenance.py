@@ -179,6 +179,16 @@ def framework_text(prov: dict[str, Any]) -> str:
     return _framework(prov)
 
 
+def timed_epochs(entry: dict[str, Any]) -> int | None:
+    """How many epochs a result's timing covers, when that is fewer than it trained (a row finished from a
+    checkpoint: the epochs before the resume were not timed); ``None`` when the timing covers the whole run."""
+    per_epoch = entry.get("timing", {}).get("seconds_per_epoch")
+    epochs = entry.get("counts", {}).get("epochs")
+    if per_epoch is None or epochs is None or len(per_epoch) >= epochs:
+        return None
+    return len(per_epoch)
+
+
 def provenance_line(entries: list[dict[str, Any]]) -> str:
     """One Chinese sentence on where a group of results came from (profile, hardware, versions, dates, time)."""
     provs = [e["provenance"] for e in entries]
@@ -195,5 +205,6 @@ def provenance_line(entries: list[dict[str, Any]]) -> str:
     return (
         f"数据来源：`{first['profile']}` 档位，{_hardware(first)}，{first['os']}，"
         f"Python {first['python']}，{'、'.join(versions)}{policy_text}，{seed_text}，"
-        f"运行日期 {span}，代码提交 {'、'.join(commits)}，这些行合计耗时 {wall / 60:.1f} 分钟。"
+        f"运行日期 {span}，代码提交 {'、'.join(commits)}，这些行合计耗时 {wall / 60:.1f} 分钟"
+        + ("（从检查点续跑的行只计续跑之后的部分）。" if any(timed_epochs(e) for e in entries) else "。")
     )

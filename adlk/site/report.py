@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from adlk.runs.provenance import provenance_line
+from adlk.runs.provenance import provenance_line, timed_epochs
 from adlk.runs.registry import chapter_module, chapters, tables
 from adlk.runs.results import read_result, result_path
 from adlk.runs.spec import Metric, Table
@@ -78,7 +78,8 @@ def _timing_cell(table: Table, data: dict[str, Any]) -> str:
     if table.timing == "epoch" and "steady_seconds_per_epoch" in timing:
         return f"{timing['steady_seconds_per_epoch']:.1f}"
     if "wall_seconds" in timing:
-        return f"{timing['wall_seconds'] / 60:.1f}"
+        part = timed_epochs(data)
+        return f"{timing['wall_seconds'] / 60:.1f}" + ("" if part is None else f"（只含最后 {part} 轮）")
     return "—"
 
 
@@ -118,6 +119,8 @@ def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
         return body + "\n尚无本站的运行记录" + ("：表中只有书中数值。" if any(r.book for r in table.runs) else "。") + "\n"
     missing = len(table.runs) - len(rows)
     note = f"\n共 {len(rows)} 行有记录" + (f"，{missing} 行尚未运行（显示为 —）" if missing else "") + "。"
+    if table.timing == "wall" and any(timed_epochs(d) for d in rows.values()):
+        note += "用时写着“只含最后几轮”的行是从检查点续跑完成的，续跑之前各轮的用时没有记下。"
     if any(len(d.get("run", {}).get("seeds", [0])) > 1 for d in rows.values()):
         note += "多个种子的行写作“平均值 ± 标准差”。"
     for m in flagged:
