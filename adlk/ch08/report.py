@@ -1,4 +1,5 @@
-"""第 8 章页面引入的生成片段：每个模型隐变量各维的 KL 与均值的离散程度，以及按伯努利似然重算的重建项。
+"""第 8 章页面引入的生成片段：每个模型隐变量各维的 KL 与均值的离散程度，按伯努利似然重算的重建项，
+以及沿每个隐变量方向走时笔画的倾斜和宽窄变了多少（由此得出“哪一维管哪个属性”的句子）。
 
 这些数都来自结果文件（``docs/results/cpu/ch08/``）里任务函数记下的额外指标，页面不手写任何结果。
 """
@@ -71,6 +72,142 @@ def latent_stats(ctx: ReportContext) -> Snippet:
     return Snippet("\n".join(lines) + "\n" + note, uses)
 
 
+ATTRIBUTES = ("倾斜", "宽窄")
+"""遍历时量的两个属性（:func:`shape_measures` 的两个返回值）。"""
+DOMINANCE = 2.0
+"""一个属性沿一维的变化幅度至少是沿另一维的这么多倍，才说它“主要随”这一维变。"""
+BOOK_ROLES = {"cvae": (1, 0), "beta-9": (0, 1)}
+"""书中的描述里管倾斜、宽窄的维（图 8.2.5、8.2.6：CVAE 沿 z[0] 宽窄变、沿 z[1] 倾斜变；图 8.3.3 一节：
+β = 9 时 z[0] 管倾斜、z[1] 管宽窄）。"""
+TRAVERSAL_ROWS = ("cvae", "beta-9", "beta-10")
+IGNORED_KL = 0.1
+"""一维隐变量的 KL 低于它（nat），就说编码器和解码器忽略了这一维。"""
+
+
+def shape_measures(image: np.ndarray) -> tuple[float, float]:
+    """一张 28×28 图像笔画的倾斜（二阶矩 −μ11/μ02，竖直为 0，向右上倾斜为正）与宽窄（水平方向的标准差，像素）。"""
+    img = image.astype(np.float64)
+    total = img.sum()
+    if total <= 0:
+        raise ValueError("shape_measures needs an image with some stroke; got an all-black image")
+    yy, xx = np.mgrid[: img.shape[0], : img.shape[1]]
+    cx, cy = (xx * img).sum() / total, (yy * img).sum() / total
+    mu11 = ((xx - cx) * (yy - cy) * img).sum() / total
+    mu02 = ((yy - cy) ** 2 * img).sum() / total
+    mu20 = ((xx - cx) ** 2 * img).sum() / total
+    return float(-mu11 / mu02), float(np.sqrt(mu20))
+
+
+def traversal_ranges(walks: np.ndarray) -> np.ndarray:
+    """``walks``：(标签, 维, 步, 28, 28) 的遍历图像 → (维, 属性) 的数组：沿每一维走时倾斜与宽窄的变化幅度
+    （最大值减最小值），对各标签取平均。"""
+    m = np.array([[[shape_measures(walks[c, d, k]) for k in range(walks.shape[2])] for d in range(walks.shape[1])]
+                  for c in range(walks.shape[0])])  # (标签, 维, 步, 属性)
+    return (m.max(axis=2) - m.min(axis=2)).mean(axis=0)
+
+
+def roles(ranges: np.ndarray, dominance: float = DOMINANCE) -> tuple[int | None, ...]:
+    """每个属性主要随哪一维变（0 或 1）；两维的变化相差不到 ``dominance`` 倍时为 ``None``。"""
+    out: list[int | None] = []
+    for a in range(ranges.shape[1]):
+        r0, r1 = ranges[0, a], ranges[1, a]
+        out.append(0 if r0 >= dominance * r1 else 1 if r1 >= dominance * r0 else None)
+    return tuple(out)
+
+
+def separation(ranges: np.ndarray) -> float:
+    """分工的清晰度，0～1：每个属性的变化集中在一维上的程度（|2s − 1|，s 是沿 z[0] 的份额），两个属性取平均。
+    1 表示每个属性只随一维变；0 表示每个属性在两维上变得一样多。"""
+    share = ranges[0] / (ranges[0] + ranges[1])
+    return float(np.mean(np.abs(2 * share - 1)))
+
+
+def role_phrase(found: tuple[int | None, ...]) -> str:
+    """例如“倾斜主要随 z[0] 变，宽窄主要随 z[1] 变”。"""
+    if all(d is None for d in found):
+        return "、".join(ATTRIBUTES).replace("、", "和") + "都沿两维在变"
+    parts = [f"{name}主要随 z[{d}] 变" if d is not None else f"{name}沿两维都在变"
+             for name, d in zip(ATTRIBUTES, found)]
+    text = "，".join(parts)
+    if found[0] is not None and found[0] == found[1]:
+        text += f"（两个属性挤在同一维 z[{found[0]}] 上）"
+    return text
+
+
+def compare_with_book(found: tuple[int | None, ...], book: tuple[int, ...]) -> str:
+    """本站的分工与书中的描述相比：相同、正好对调，或没有分开。"""
+    if found == book:
+        return "与书中的分工相同"
+    if None not in found and found == tuple(1 - d for d in book):
+        return "与书中正好对调（隐空间的朝向本来就由训练决定，重要的是一维只管一件事）"
+    return "书中是" + role_phrase(book) + "，本站没有分成这样的两个方向"
+
+
+def latent_correlation(latent: dict[str, np.ndarray]) -> float:
+    """测试图像隐变量均值两维之间的相关系数。"""
+    z = latent["z_mean"].astype(np.float64)
+    return float(np.corrcoef(z.T)[0, 1])
+
+
+def load_walks(docs: Path, table_id: str, data: dict[str, Any]) -> np.ndarray | None:
+    """一行结果的遍历图像（``traversal``），没有时为 ``None``。"""
+    name = data.get("artifacts", {}).get("traversal")
+    path = None if name is None else Path(docs) / "results" / "cpu" / table_id / name
+    if path is None or not path.is_file():
+        return None
+    with np.load(path) as f:
+        return f["images"]
+
+
+def traversal_summary(ctx: ReportContext) -> Snippet:
+    """CVAE 与两个 β-VAE：沿每一维走时倾斜、宽窄的变化幅度，分工的清晰度、两维均值的相关，以及由此得出的句子。"""
+    table = next(t for t in TABLES if t.name == "cvae")
+    head = ["模型", "轮数", "倾斜的变化：沿 z[0]", "沿 z[1]", "宽窄的变化（像素）：沿 z[0]", "沿 z[1]",
+            "分工的清晰度", "两维均值的相关系数"]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    sentences, uses, clarity = [], [], {}
+    for row in TRAVERSAL_ROWS:
+        run = table.run(row)
+        data = ctx.result(table.id, row)
+        walks = None if data is None else load_walks(ctx.docs, table.id, data)
+        latent = None if data is None else load_latent(ctx.docs, table.id, data)
+        if walks is None or latent is None:
+            lines.append("| " + " | ".join([LABELS[row], run.show["轮数"]] + ["—"] * (len(head) - 2)) + " |")
+            continue
+        uses.append((table.id, row))
+        ranges = traversal_ranges(walks)
+        clarity[row] = separation(ranges)
+        corr = latent_correlation(latent)
+        lines.append("| " + " | ".join([LABELS[row], run.show["轮数"], f"{ranges[0, 0]:.2f}", f"{ranges[1, 0]:.2f}",
+                                        f"{ranges[0, 1]:.2f}", f"{ranges[1, 1]:.2f}", f"{clarity[row]:.2f}",
+                                        f"{corr:+.2f}"]) + " |")
+        found = roles(ranges)
+        text = f"- **{LABELS[row]}**：{role_phrase(found)}"
+        if row in BOOK_ROLES:
+            text += "；" + compare_with_book(found, BOOK_ROLES[row])
+        kl = [data["metrics"]["kl_dim0"], data["metrics"]["kl_dim1"]]
+        weak = int(np.argmin(kl))
+        if kl[weak] < IGNORED_KL:
+            text += (f"；z[{weak}] 的 KL 只有 {kl[weak]:.2f} nat，它几乎不携带信息，编码器和解码器都忽略了它，"
+                     "分布缩成了一维")
+        if abs(corr) > 0.9:
+            text += f"；两维均值的相关系数是 {corr:+.2f}，点云缩成了一条斜线，两个隐变量总是一起变化，实际上只剩一个方向"
+        sentences.append(text + "。")
+    if "cvae" in clarity and "beta-9" in clarity:
+        better = clarity["beta-9"] > clarity["cvae"]
+        sentences.append(f"- 按清晰度比较，β = 9 的分工{'比 CVAE 更清楚' if better else '并不比 CVAE 清楚'}"
+                         f"（{clarity['beta-9']:.2f} 对 {clarity['cvae']:.2f}）。")
+    note = ("\n倾斜用笔画的二阶矩 $-\\mu_{11}/\\mu_{02}$ 量（竖直为 0），宽窄是笔画在水平方向上的标准差；变化幅度是"
+            "沿这一维从 −3 走到 3 的 9 步里最大值减最小值（另一维固定为 0），对 10 个标签取平均。一个属性沿一维的"
+            f"变化至少是沿另一维的 {DOMINANCE:g} 倍，才说它“主要随”这一维变。分工的清晰度是每个属性的变化集中在"
+            "一维上的程度，两个属性取平均：1 表示每个属性只随一维变，0 表示两维各占一半。\n")
+    if sentences:
+        note += "\n" + "\n".join(sentences) + "\n"
+    else:
+        note += "\n尚无本站的运行记录：运行 `python -m adlk reproduce ch08/cvae` 之后重新生成。\n"
+    return Snippet("\n".join(lines) + "\n" + note, uses)
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 8 章页面经 ``--8<--`` 引入的特有片段。"""
-    return {"ch08/latent-stats.md": latent_stats(ctx)}
+    return {"ch08/latent-stats.md": latent_stats(ctx), "ch08/traversal.md": traversal_summary(ctx)}

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from adlk.ch08.experiments import TABLES
-from adlk.ch08.report import class_share
+from adlk.ch08.report import (BOOK_ROLES, class_share, compare_with_book, role_phrase, roles, separation,
+                              shape_measures, traversal_ranges)
 from adlk.runs.results import read_result, result_path
 from adlk.site.figures import load_artifact
 from tests.conftest import DOCS
@@ -97,33 +98,6 @@ def test_mse_and_bce_terms_differ_in_scale_as_the_page_says():
     assert 10 < m["test_reconstruction"] < 100 < m["test_bce_reconstruction"]
 
 
-def _shape_measures(img: np.ndarray) -> tuple[float, float]:
-    """笔画的倾斜（二阶矩 -mu11/mu02）与宽度（水平方向的标准差，像素）。"""
-    img = img.astype(np.float64)
-    yy, xx = np.mgrid[: img.shape[0], : img.shape[1]]
-    m = img.sum()
-    cx, cy = (xx * img).sum() / m, (yy * img).sum() / m
-    mu11 = ((xx - cx) * (yy - cy) * img).sum() / m
-    mu02 = ((yy - cy) ** 2 * img).sum() / m
-    mu20 = ((xx - cx) ** 2 * img).sum() / m
-    return -mu11 / mu02, float(np.sqrt(mu20))
-
-
-def _traversal_ranges(row: str) -> np.ndarray:
-    """(维, 量) 的数组：沿每一维走时，倾斜与宽度的变化幅度（对 10 个标签取平均）。"""
-    walks = load_artifact("ch08/cvae", row, "traversal")["images"]  # (标签, 维, 步, 28, 28)
-    m = np.array([[[_shape_measures(walks[d, j, k]) for k in range(walks.shape[2])] for j in range(2)]
-                  for d in range(walks.shape[0])])  # (标签, 维, 步, 量)
-    return (m.max(axis=2) - m.min(axis=2)).mean(axis=0)
-
-
-def test_cvae_z0_mostly_changes_the_slant_and_z1_the_width():
-    """8.5 节：本站的 CVAE 沿 z[0] 主要改变倾斜，沿 z[1] 主要改变宽窄。"""
-    ranges = _traversal_ranges("cvae")
-    assert ranges[0, 0] > 3 * ranges[1, 0]  # 倾斜：z[0] 方向的变化远大于 z[1] 方向
-    assert ranges[1, 1] > 2 * ranges[0, 1]  # 宽度：z[1] 方向的变化远大于 z[0] 方向
-
-
 def _beta_rows() -> list[tuple[float, dict[str, float]]]:
     table = next(t for t in TABLES if t.name == "cvae")
     return sorted((r.params["beta"], _metrics(table.id, r.row)) for r in table.runs)
@@ -139,21 +113,6 @@ def test_larger_beta_raises_the_reconstruction_term_and_lowers_the_kl():
     assert kl == sorted(kl, reverse=True) and len(set(kl)) == len(kl), kl
 
 
-def test_beta_9_separates_width_and_slant_more_than_the_cvae():
-    """8.6 节：β = 9 时 z[0] 几乎只改变宽窄，倾斜交给 z[1]；点云更圆，两维均值的相关更弱。"""
-    ranges = _traversal_ranges("beta-9")
-    assert ranges[0, 0] < 0.3 * ranges[1, 0]  # z[0] 方向上倾斜几乎不变
-    assert ranges[0, 1] > ranges[1, 1]  # 宽度主要随 z[0] 变
-    cvae = _traversal_ranges("cvae")
-    assert cvae[0, 0] > 3 * ranges[0, 0]  # CVAE 的 z[0] 还牵动倾斜，β = 9 的几乎不牵动
-
-    def corr(row):
-        z = load_artifact("ch08/cvae", row, "latent")["z_mean"].astype(np.float64)
-        return abs(np.corrcoef(z.T)[0, 1])
-
-    assert corr("beta-9") < corr("cvae")
-
-
 def test_cnn_vae_matches_the_mlp_vae_with_a_sixth_of_the_parameters():
     """8.4 节：书中的 30 轮之后，CNN VAE 的测试重建项与 MLP VAE 相差不到 0.1 nat，参数约为六分之一；
     按类别解释的方差比例略低于 MLP VAE。"""
@@ -164,10 +123,67 @@ def test_cnn_vae_matches_the_mlp_vae_with_a_sixth_of_the_parameters():
     assert share["mlp"] - 0.15 < share["cnn"] < share["mlp"]
 
 
-def test_beta_10_carries_little_information_and_shrinks_to_one_direction():
-    """8.6 节：β = 10 时 KL 不到 1 nat，两维均值几乎完全相关（点云缩成一条线），沿两维走时变化都更小。"""
+def _ranges(row: str) -> np.ndarray:
+    return traversal_ranges(load_artifact("ch08/cvae", row, "traversal")["images"])
+
+
+def test_shape_measures_read_slant_and_width_of_drawn_strokes():
+    """遍历表的两个量：竖直的笔画倾斜为 0，上端偏右为正；矩形越宽，宽窄越大；全黑的图给出清楚的错误。"""
+    img = np.zeros((28, 28))
+    img[4:24, 13:15] = 1
+    slant, width = shape_measures(img)
+    assert abs(slant) < 1e-9
+    leaning = np.zeros((28, 28))
+    for y in range(4, 24):
+        x = 14 + (14 - y) // 3  # 越往上（y 越小）越靠右
+        leaning[y, x:x + 2] = 1
+    assert shape_measures(leaning)[0] > 0.2
+    wide = np.zeros((28, 28))
+    wide[4:24, 9:19] = 1
+    assert shape_measures(wide)[1] > 2 * width
+    with pytest.raises(ValueError, match="all-black"):
+        shape_measures(np.zeros((28, 28)))
+
+
+def test_roles_separation_and_the_comparison_with_the_book():
+    clear = np.array([[1.0, 0.1], [0.1, 2.0]])  # (维, 属性)：倾斜随 z[0]，宽窄随 z[1]
+    assert roles(clear) == (0, 1) and separation(clear) > 0.8
+    mixed = np.array([[1.0, 1.5], [0.9, 1.0]])
+    assert roles(mixed) == (None, None) and separation(mixed) < 0.2
+    assert role_phrase((0, 1)) == "倾斜主要随 z[0] 变，宽窄主要随 z[1] 变"
+    assert role_phrase((None, None)) == "倾斜和宽窄都沿两维在变"
+    assert "同一维" in role_phrase((1, 1))
+    assert compare_with_book((1, 0), (1, 0)) == "与书中的分工相同"
+    assert compare_with_book((0, 1), (1, 0)).startswith("与书中正好对调")
+    assert "没有分成" in compare_with_book((None, 0), (1, 0))
+    assert BOOK_ROLES == {"cvae": (1, 0), "beta-9": (0, 1)}
+
+
+def test_traversal_snippet_follows_the_records():
+    """8.6 节的遍历表由记录算出；每个模型一行，句子里的分工与由数据得出的一致。"""
+    from adlk.site.report import ReportContext, load_results
+    from adlk.ch08.report import traversal_summary
+
+    text = traversal_summary(ReportContext(cpu=load_results(RESULTS), gpu={}, docs=DOCS)).text
+    for row, label in (("cvae", "CVAE（β = 1）"), ("beta-9", "β-VAE（β = 9）"), ("beta-10", "β-VAE（β = 10）")):
+        assert f"**{label}**：{role_phrase(roles(_ranges(row)))}" in text
+
+
+def test_larger_beta_shrinks_the_traversals():
+    """8.6 节：β 越大，沿两维走时的变化加起来越小。"""
+    totals = [_ranges(row).sum() for row in ("cvae", "beta-9", "beta-10")]
+    assert totals == sorted(totals, reverse=True), totals
+
+
+def test_beta_9_does_not_separate_slant_and_width_more_than_the_cvae_in_this_record():
+    """8.6 节：这一次记录里，β = 9 的分工清晰度不高于 CVAE（页面如实写出，并说明一个种子说明不了什么）。"""
+    assert separation(_ranges("beta-9")) <= separation(_ranges("cvae"))
+
+
+def test_beta_10_did_not_collapse_in_this_record():
+    """8.6 节：本站的 β = 10 两维的 KL 都明显大于 0，两维均值也不是一条线（书中是缩成一维）。"""
+    from adlk.ch08.report import IGNORED_KL, latent_correlation
+
     m = _metrics("ch08/cvae", "beta-10")
-    assert m["test_kl"] < 1
-    z = load_artifact("ch08/cvae", "beta-10", "latent")["z_mean"].astype(np.float64)
-    assert abs(np.corrcoef(z.T)[0, 1]) > 0.9
-    assert _traversal_ranges("beta-10").sum() < _traversal_ranges("cvae").sum()
+    assert min(m["kl_dim0"], m["kl_dim1"]) > 3 * IGNORED_KL
+    assert abs(latent_correlation(load_artifact("ch08/cvae", "beta-10", "latent"))) < 0.5
