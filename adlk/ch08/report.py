@@ -30,16 +30,19 @@ def class_share(latent: dict[str, np.ndarray]) -> float:
     return float(between / np.sum((z - centre) ** 2))
 
 
-def load_latent(docs: Path, table_id: str, data: dict[str, Any]) -> dict[str, np.ndarray] | None:
-    """一行结果的隐变量文件（``latent``），没有时为 ``None``。"""
-    name = data.get("artifacts", {}).get("latent")
-    if name is None:
-        return None
-    path = Path(docs) / "results" / "cpu" / table_id / name
-    if not path.is_file():
+def load_artifact_arrays(docs: Path, table_id: str, data: dict[str, Any], name: str) -> dict[str, np.ndarray] | None:
+    """一行结果的某个 ``.npz`` 文件（``latent``、``traversal`` 等）里的全部数组，没有时为 ``None``。"""
+    file = data.get("artifacts", {}).get(name)
+    path = None if file is None else Path(docs) / "results" / "cpu" / table_id / file
+    if path is None or not path.is_file():
         return None
     with np.load(path) as f:
         return {k: f[k] for k in f.files}
+
+
+def load_latent(docs: Path, table_id: str, data: dict[str, Any]) -> dict[str, np.ndarray] | None:
+    """一行结果的隐变量文件（``latent``），没有时为 ``None``。"""
+    return load_artifact_arrays(docs, table_id, data, "latent")
 
 
 def latent_stats(ctx: ReportContext) -> Snippet:
@@ -149,16 +152,6 @@ def latent_correlation(latent: dict[str, np.ndarray]) -> float:
     return float(np.corrcoef(z.T)[0, 1])
 
 
-def load_walks(docs: Path, table_id: str, data: dict[str, Any]) -> np.ndarray | None:
-    """一行结果的遍历图像（``traversal``），没有时为 ``None``。"""
-    name = data.get("artifacts", {}).get("traversal")
-    path = None if name is None else Path(docs) / "results" / "cpu" / table_id / name
-    if path is None or not path.is_file():
-        return None
-    with np.load(path) as f:
-        return f["images"]
-
-
 def traversal_summary(ctx: ReportContext) -> Snippet:
     """CVAE 与两个 β-VAE：沿每一维走时倾斜、宽窄的变化幅度，分工的清晰度、两维均值的相关，以及由此得出的句子。"""
     table = next(t for t in TABLES if t.name == "cvae")
@@ -169,7 +162,8 @@ def traversal_summary(ctx: ReportContext) -> Snippet:
     for row in TRAVERSAL_ROWS:
         run = table.run(row)
         data = ctx.result(table.id, row)
-        walks = None if data is None else load_walks(ctx.docs, table.id, data)
+        found_walks = None if data is None else load_artifact_arrays(ctx.docs, table.id, data, "traversal")
+        walks = None if found_walks is None else found_walks["images"]
         latent = None if data is None else load_latent(ctx.docs, table.id, data)
         if walks is None or latent is None:
             lines.append("| " + " | ".join([LABELS[row], run.show["轮数"]] + ["—"] * (len(head) - 2)) + " |")
