@@ -59,9 +59,9 @@ def gan_row(row: str, model: str, steps: int, loss: str, optimizers: str, book_s
     return Run(row, p, show=show)
 
 
-# 记录时这台双核机器上同时跑着别的训练，DCGAN 每步要 3～4 秒：步数按 CPU 预算定，
+# 记录用的双核机器上 DCGAN 每步约 1.2 秒（空闲时），1,000 步约 20 分钟：步数按这个 CPU 预算定，
 # 可比的行（DCGAN、CGAN、LSGAN、ACGAN）步数相同；完整的 40,000 步见“在 GPU 上运行”页
-CPU_STEPS = 200
+CPU_STEPS = 1_000
 """本站在 CPU 上记录的步数（DCGAN、CGAN，以及第 5 章的 LSGAN、ACGAN）。"""
 
 TABLES = (

@@ -11,7 +11,7 @@ from adlk.ch04.experiments import (CONDITIONAL_METRICS, CPU_STEPS, SHOW, SOURCES
                                    train_and_score)
 from adlk.runs.spec import Run, Table, TaskResult
 
-WGAN_STEPS = 60
+WGAN_STEPS = 500
 """本站在 CPU 上记录的 WGAN 生成器步数（每步含 5 次判别器更新）。"""
 
 _SOURCES = (*SOURCES, "adlk.ch05.models:WGAN", "adlk.ch05.models:LSGAN", "adlk.ch05.models:ACGAN",
