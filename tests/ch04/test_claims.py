@@ -89,3 +89,18 @@ def test_cgan_verdict_on_the_page_follows_the_recorded_rate():
     text = conditional_verdict(ReportContext(cpu=load_results(RESULTS), gpu={}, docs=DOCS), table.id, "cgan").text
     assert f"{100 * rate:.1f}%" in text
     assert ("相差无几" in text) == (rate < CHANCE)
+
+
+def test_cgan_draws_the_requested_digit_in_most_samples():
+    """4.4 节：训练到本站的步数，评判网络在多数条件 GAN 样本里认出所要的数字。"""
+    table = next(t for t in TABLES if t.name == "cgan")
+    assert check_gan_row(table, table.runs[0])["metrics"]["label_accuracy"] > 0.5
+
+
+def test_cgan_learns_to_draw_digits_before_it_follows_the_label():
+    """习题 8 的提示：到 2/5 的样本时刻，Fréchet 距离已不到训练前的 1/5，认对的比例仍低于 0.3；最后一步才过半。"""
+    table = next(t for t in TABLES if t.name == "cgan")
+    h = check_gan_row(table, table.runs[0])["history"]
+    at = h["snapshot_step"].index(2 * table.runs[0].params["steps"] // 5)
+    assert h["snapshot_frechet"][at] < 0.2 * h["snapshot_frechet"][0]
+    assert h["snapshot_label_accuracy"][at] < 0.3 < 0.5 < h["snapshot_label_accuracy"][-1]
