@@ -61,24 +61,31 @@ CHANCE = 0.2
 """认对的比例低于它，就说生成器还没有学会遵守标签（随机猜为 0.1）。"""
 
 
+def spaced(before: str, name: str, after: str) -> str:
+    """在汉字与拉丁字母相接处加一个空格：``spaced("本站的", "ACGAN", "训练了")`` 得 ``"本站的 ACGAN 训练了"``。"""
+    left = " " if before and name[:1].isascii() and not before[-1].isascii() else ""
+    right = " " if after and name[-1:].isascii() and not after[:1].isascii() else ""
+    return f"{before}{left}{name}{right}{after}"
+
+
 def conditional_verdict(ctx: ReportContext, table_id: str, row: str) -> Snippet:
     """条件模型最后一步认对所要数字的比例，以及由它得出的一句结论。"""
     data = ctx.result(table_id, row)
     name = NAMES[row]
     if data is None:
-        return Snippet(f"尚无{name}的运行记录：运行 `python -m adlk reproduce {table_id}` 之后重新生成。\n")
+        return Snippet(spaced("尚无", name, "的运行记录") + f"：运行 `python -m adlk reproduce {table_id}` 之后重新生成。\n")
     m, steps = data["metrics"], data["counts"]["steps"]
     rate = f"{100 * m['label_accuracy']:.1f}%"
     if m["label_accuracy"] < CHANCE:
-        text = (f"本站的{name}只训练了 {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**，与随机猜（10%）"
+        text = (spaced("本站的", name, "只训练了") + f" {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**，与随机猜（10%）"
                 "相差无几：到这一步，生成器画出的笔画还不像任何一个确定的数字，也还没有学会遵守标签。"
                 "书中训练 40,000 步之后，每一列都是所要的数字；要在本站的代码上看到这一点，需要更长的运行"
                 "（见[在 GPU 上运行](../gpu.md)）。")
     elif m["label_accuracy"] < 0.5:
-        text = (f"本站的{name}训练了 {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**：生成器已经开始遵守标签，"
+        text = (spaced("本站的", name, "训练了") + f" {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**：生成器已经开始遵守标签，"
                 "但多数样本还认不出是所要的数字。")
     else:
-        text = (f"本站的{name}训练了 {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**：多数样本已经是所要的数字。")
+        text = (spaced("本站的", name, "训练了") + f" {steps:,} 步，评判网络认出所要数字的比例是 **{rate}**：多数样本已经是所要的数字。")
     return Snippet(text + "\n", [(table_id, row)])
 
 

@@ -29,6 +29,9 @@ def comparison(ctx: ReportContext) -> Snippet:
         lines.append(f"| {NAMES[row]} | {kind} | {data['counts']['steps']:,} | {m['frechet']:.1f} | "
                      f"{m['class_entropy']:.2f} | {acc} | {data['timing']['wall_seconds'] / 60:.1f} |")
     text = "\n".join(lines) + "\n\n“认出所要数字”只对两个条件模型有意义；WGAN 的一步含 5 次判别器更新。"
+    order = ranking([(NAMES[row], ctx.result(t, row)["metrics"]["frechet"]) for t, row in uses])
+    if order:
+        text += order
     real = ctx.result("ch04/judge", "cnn")
     if real is not None:
         uses.append(("ch04/judge", "cnn"))
@@ -37,6 +40,15 @@ def comparison(ctx: ReportContext) -> Snippet:
     if len(uses) < len(ROWS):
         text += "\n\n还有模型尚无本站的运行记录：运行 `python -m adlk reproduce ch04` 与 `python -m adlk reproduce ch05`。"
     return Snippet(text + "\n", uses)
+
+
+def ranking(scores: list[tuple[str, float]]) -> str:
+    """按 Fréchet 距离从小到大排出的一句话（少于两个模型时为空）。"""
+    if len(scores) < 2:
+        return ""
+    ranked = sorted(scores, key=lambda item: item[1])
+    names = " < ".join(f"{name}（{value:.1f}）" for name, value in ranked)
+    return f"按最后一步的 Fréchet 距离从小到大：{names}。"
 
 
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:

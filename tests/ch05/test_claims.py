@@ -22,6 +22,7 @@ def test_lsgan_and_acgan_train_as_long_as_the_chapter_4_models_and_wgan_does_fiv
 
     steps = {r.row: r.params["steps"] for t in (*CH04, *TABLES) for r in t.runs if "steps" in r.params}
     assert steps["lsgan"] == steps["acgan"] == steps["dcgan"] == steps["cgan"]
+    assert steps["wgan"] == steps["lsgan"] // 2  # 5.4 节：“WGAN 的生成器步数只有一半”
     data = check_gan_row(TABLES[0], TABLES[0].run("wgan"))
     assert data["extra"]["n_critic"] == 5
 
@@ -44,3 +45,30 @@ def test_acgan_draws_the_requested_digit_in_most_samples():
     """5.3 节：评判网络在多数 ACGAN 样本里认出所要的数字。"""
     table = TABLES[1]
     assert check_gan_row(table, table.run("acgan"))["metrics"]["label_accuracy"] > 0.5
+
+
+def test_comparison_ranks_the_recorded_models_by_frechet_distance():
+    """5.4 节表后的排序句由记录生成：每个模型出现一次，按 Fréchet 距离从小到大。"""
+    from adlk.ch05.report import ROWS as FIVE
+    from adlk.ch05.report import comparison, ranking
+    from adlk.site.report import ReportContext, load_results
+    from tests.conftest import DOCS
+
+    assert ranking([("A", 2.0)]) == ""
+    assert ranking([("A", 2.0), ("B", 1.0)]) == "按最后一步的 Fréchet 距离从小到大：B（1.0） < A（2.0）。"
+    ctx = ReportContext(cpu=load_results(RESULTS), gpu={}, docs=DOCS)
+    scores = sorted(ctx.result(t, row)["metrics"]["frechet"] for t, row in FIVE)
+    text = comparison(ctx).text
+    sentence = text[text.index("按最后一步"):].split("。")[0]
+    assert [float(v.split("）")[0]) for v in sentence.split("（")[1:]] == pytest.approx(scores, abs=0.05)
+
+
+def test_wgan_is_behind_the_others_at_its_shorter_budget():
+    """5.4 节：“早期落后”——WGAN 最后一步的 Fréchet 距离是五个模型里最大的。"""
+    from adlk.ch05.report import ROWS as FIVE
+    from adlk.site.report import ReportContext, load_results
+    from tests.conftest import DOCS
+
+    ctx = ReportContext(cpu=load_results(RESULTS), gpu={}, docs=DOCS)
+    frechet = {row: ctx.result(t, row)["metrics"]["frechet"] for t, row in FIVE}
+    assert max(frechet, key=frechet.get) == "wgan"
