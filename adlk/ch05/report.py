@@ -14,7 +14,7 @@ def comparison(ctx: ReportContext) -> Snippet:
     """五个模型最后一步的分数、步数与用时。"""
     head = "| 模型 | 损失 | 步数 | Fréchet 距离 | 类别熵（nats） | 认出所要数字 | 用时（分钟） |"
     lines = [head, "|---|---|---|---|---|---|---|"]
-    uses = []
+    uses, scores = [], []
     for table_id, row in ROWS:
         data = ctx.result(table_id, row)
         if data is None:
@@ -22,6 +22,7 @@ def comparison(ctx: ReportContext) -> Snippet:
             continue
         uses.append((table_id, row))
         m = data["metrics"]
+        scores.append((NAMES[row], m["frechet"]))
         loss = data.get("run", {}).get("params", {}).get("model", row)
         kind = {"dcgan": "交叉熵", "cgan": "交叉熵", "wgan": "Wasserstein", "lsgan": "平方误差",
                 "acgan": "交叉熵 + 分类"}[loss]
@@ -29,9 +30,7 @@ def comparison(ctx: ReportContext) -> Snippet:
         lines.append(f"| {NAMES[row]} | {kind} | {data['counts']['steps']:,} | {m['frechet']:.1f} | "
                      f"{m['class_entropy']:.2f} | {acc} | {data['timing']['wall_seconds'] / 60:.1f} |")
     text = "\n".join(lines) + "\n\n“认出所要数字”只对两个条件模型有意义；WGAN 的一步含 5 次判别器更新。"
-    order = ranking([(NAMES[row], ctx.result(t, row)["metrics"]["frechet"]) for t, row in uses])
-    if order:
-        text += order
+    text += ranking(scores)
     real = ctx.result("ch04/judge", "cnn")
     if real is not None:
         uses.append(("ch04/judge", "cnn"))
