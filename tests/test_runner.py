@@ -252,3 +252,12 @@ def test_cli_names_unknown_chapters_tables_and_rows(capsys):
     assert "valid profiles: full, smoke" in capsys.readouterr().err
     assert main(["reproduce", "ch01/mlp", "--policy", "float8", "--out", "/tmp/x"]) == 2
     assert "valid policies: float32, mixed_bfloat16" in capsys.readouterr().err
+
+
+def test_generated_sentences_put_a_space_between_chinese_and_latin():
+    """Generated sentences put a space where Chinese text meets a Latin name, and only there."""
+    from adlk.site.report import spaced
+
+    assert spaced("本站的", "ACGAN", "训练了") == "本站的 ACGAN 训练了"
+    assert spaced("本站的", "条件 GAN", "训练了") == "本站的条件 GAN 训练了"
+    assert spaced("尚无", "评判网络", "的记录") == "尚无评判网络的记录"

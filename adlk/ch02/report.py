@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from adlk.site.report import spaced
+
 DEEP_ROWS = ("resnet20v1", "resnet32v1", "resnet56v1", "resnet20v2", "densenet-bc-40")
 NAMES = {"resnet20v1": "ResNet20 v1", "resnet32v1": "ResNet32 v1", "resnet56v1": "ResNet56 v1",
          "resnet20v2": "ResNet20 v2", "densenet-bc-40": "DenseNet-BC-40", "cnn": "函数式 CNN",
@@ -67,7 +69,7 @@ def _mnist_summary(rows: dict[str, dict[str, Any]]) -> str:
         if r is None:
             continue
         spe = r.get("timing", {}).get("seconds_per_epoch") or [0.0]
-        parts.append(f"{NAMES[row]}{' ' if NAMES[row][-1].isascii() else ''}训练 {r['counts']['epochs']} 轮（批大小 {r['counts']['batch_size']}），测试准确率 "
+        parts.append(spaced("", NAMES[row], "训练") + f" {r['counts']['epochs']} 轮（批大小 {r['counts']['batch_size']}），测试准确率 "
                      f"{_pct(r):.2f}%（{book}），每轮约 {sum(spe) / len(spe):.0f} 秒")
     text = "本站记录：" + "；".join(parts) + "。"
     if {"cnn", "y-network"} <= rows.keys():

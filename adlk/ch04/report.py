@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from adlk.site.report import ReportContext, Snippet
+from adlk.site.report import ReportContext, Snippet, spaced
 
 NAMES = {"dcgan": "DCGAN", "cgan": "条件 GAN", "wgan": "WGAN", "lsgan": "LSGAN", "acgan": "ACGAN"}
 
@@ -59,13 +59,6 @@ def progress_table(ctx: ReportContext, rows: list[tuple[str, str]], command: str
 
 CHANCE = 0.2
 """认对的比例低于它，就说生成器还没有学会遵守标签（随机猜为 0.1）。"""
-
-
-def spaced(before: str, name: str, after: str) -> str:
-    """在汉字与拉丁字母相接处加一个空格：``spaced("本站的", "ACGAN", "训练了")`` 得 ``"本站的 ACGAN 训练了"``。"""
-    left = " " if before and name[:1].isascii() and not before[-1].isascii() else ""
-    right = " " if after and name[-1:].isascii() and not after[:1].isascii() else ""
-    return f"{before}{left}{name}{right}{after}"
 
 
 def conditional_verdict(ctx: ReportContext, table_id: str, row: str) -> Snippet:

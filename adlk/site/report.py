@@ -27,6 +27,17 @@ Results = dict[str, dict[str, dict[str, Any]]]
 """``{table id: {row: result}}`` of one device; rows without a result file are absent."""
 
 
+def spaced(before: str, name: str, after: str) -> str:
+    """Join ``before + name + after`` with a space wherever Chinese text meets a Latin name.
+
+    ``spaced("本站的", "ACGAN", "训练了")`` gives ``"本站的 ACGAN 训练了"``; ``spaced("本站的", "条件 GAN", "训练了")``
+    gives ``"本站的条件 GAN 训练了"``. Generated sentences use it so that they follow the site's typesetting rule.
+    """
+    left = " " if before and name[:1].isascii() and not before[-1].isascii() else ""
+    right = " " if after and name[-1:].isascii() and not after[:1].isascii() else ""
+    return f"{before}{left}{name}{right}{after}"
+
+
 @dataclass
 class Snippet:
     """A generated Markdown snippet and the result rows it was made from (``(table id, row)`` pairs)."""

@@ -104,12 +104,3 @@ def test_cgan_learns_to_draw_digits_before_it_follows_the_label():
     at = h["snapshot_step"].index(2 * table.runs[0].params["steps"] // 5)
     assert h["snapshot_frechet"][at] < 0.2 * h["snapshot_frechet"][0]
     assert h["snapshot_label_accuracy"][at] < 0.3 < 0.5 < h["snapshot_label_accuracy"][-1]
-
-
-def test_generated_sentences_put_a_space_between_chinese_and_latin():
-    """生成的结论句按排版规则在汉字与拉丁字母之间留空格。"""
-    from adlk.ch04.report import spaced
-
-    assert spaced("本站的", "ACGAN", "训练了") == "本站的 ACGAN 训练了"
-    assert spaced("本站的", "条件 GAN", "训练了") == "本站的条件 GAN 训练了"
-    assert spaced("尚无", "评判网络", "的记录") == "尚无评判网络的记录"
