@@ -43,7 +43,37 @@ def pytest_runtest_call(item: pytest.Item) -> object:
         _chapter_seconds[parts[1]] = _chapter_seconds.get(parts[1], 0.0) + time.perf_counter() - start
 
 
+BUILD_OUTPUTS = (".venv", "venv", "adlk.egg-info", "site", "build", "dist", ".pytest_cache", "docs/figures",
+                 "docs/generated", ".ci/screenshots", ".cache")
+"""Ignored build outputs the test run may create or change (the rest of the checkout must stay as it was)."""
+
+
+def checkout_state(root: Path = ROOT) -> set[str]:
+    """What ``git status --porcelain --ignored`` lists, plus every top-level entry of the checkout (git does not
+    list an empty folder such as a stray ``saved_models/``), minus the build outputs and ``__pycache__``."""
+    out = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--ignored"],
+                         capture_output=True, text=True)
+    if out.returncode != 0:
+        return set()
+    entries = {line[3:].strip('"').rstrip("/") for line in out.stdout.splitlines()}
+    entries |= {p.name for p in root.iterdir() if p.name != ".git"}
+    tracked = subprocess.run(["git", "-C", str(root), "ls-files"], capture_output=True, text=True).stdout.split()
+    entries -= {name.split("/")[0] for name in tracked}
+    return {e for e in entries
+            if "__pycache__" not in e and not any(e == b or e.startswith(b + "/") for b in BUILD_OUTPUTS)}
+
+
+_STATE_BEFORE = checkout_state()
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    new = sorted(checkout_state() - _STATE_BEFORE)
+    if new:
+        # a block or a test wrote into the checkout: name what it left, and fail the run
+        session.config.get_terminal_writer().line(
+            "the test run left new or changed paths in the checkout (write to a temporary folder instead): "
+            + ", ".join(new), red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     if _chapter_seconds:
         import json
 

@@ -68,14 +68,14 @@ def _first_page_of_each_chapter(pages):
 # 每个代码块已经作为页面的一部分执行过一次；这里每章只把第一页的笔记本从头执行一遍，检查转换本身
 # （安装单元、展开的片段、单元顺序），以免 13 章的 CI 时间翻倍
 @pytest.mark.parametrize("page", _first_page_of_each_chapter(PAGES), ids=lambda p: f"{p.parent.name}-{p.stem}")
-def test_notebook_runs_in_smoke(page, monkeypatch):
+def test_notebook_runs_in_smoke(page, monkeypatch, tmp_path):
     from nbclient import NotebookClient
 
     monkeypatch.setenv("ADLK_PROFILE", "smoke")
     monkeypatch.setenv("MPLBACKEND", "Agg")
     nb = nbformat.read(DOCS / "notebooks" / notebook_name(page), as_version=4)
     client = NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": str(DOCS.parent)}})
+                            resources={"metadata": {"path": str(tmp_path)}})  # 单元写的文件留在临时目录
     client.execute(env=dict(os.environ))
     first = "".join(o.get("text", "") for o in nb.cells[0].outputs)
     assert first.startswith("adlk ")

@@ -25,12 +25,6 @@ def _pct(r: dict[str, Any], key: str = "test_accuracy") -> float:
     return 100 * r["metrics"][key]
 
 
-def _minutes(r: dict[str, Any]) -> float:
-    t = r.get("timing", {})
-    seconds = t.get("wall_seconds") or t.get("train_seconds") or 0.0  # 与表中“用时”一栏相同
-    return seconds / 60
-
-
 def compare(a: float, b: float, margin: float = 0.0) -> str:
     """``a`` 比 ``b``：“高”“低”，或在 ``margin`` 个百分点之内时“相当”。"""
     if abs(a - b) <= margin:
@@ -56,7 +50,6 @@ def deep_findings(rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
     gaps = {r: _pct(rows[r], "train_eval_accuracy") - acc[r] for r in acc if "train_eval_accuracy" in rows[r]["metrics"]}
     out["gaps"] = gaps
     out["best"] = max(acc, key=acc.get) if acc else None
-    out["minutes"] = {r: _minutes(rows[r]) for r in acc}
     return out
 
 
@@ -105,36 +98,44 @@ def _deep_summary(rows: dict[str, dict[str, Any]]) -> str:
         p2, p1 = rows["resnet20v2"]["counts"]["parameters"], rows["resnet20v1"]["counts"]["parameters"]
         lines.append(f"- **v1 与 v2**：同为 20 层，ResNet20 v2 的测试准确率（{a:.2f}%）{word} v1（{b:.2f}%）" +
                      ("相当（相差不到 0.5 个百分点）" if word == "与" else "") +
-                     f"；v2 的参数是 v1 的 {p2 / p1:.1f} 倍，训练用时是 v1 的 {f['minutes']['resnet20v2'] / max(f['minutes']['resnet20v1'], 1e-9):.1f} 倍。")
+                     f"；v2 的参数是 v1 的 {p2 / p1:.1f} 倍。")
     if f["dense_vs_r20"] is not None:
         a, b = acc["densenet-bc-40"], acc["resnet20v1"]
         word = {"高": "高于", "低": "低于", "相当": "与"}[f["dense_vs_r20"]]
         pd, pr = rows["densenet-bc-40"]["counts"]["parameters"], rows["resnet20v1"]["counts"]["parameters"]
         lines.append(f"- **DenseNet**：DenseNet-BC-40（{pd:,} 个参数）的测试准确率 {a:.2f}% {word} ResNet20 v1"
-                     f"（{pr:,} 个参数，{b:.2f}%）" + ("相当" if word == "与" else "") +
-                     f"；它的训练用时是 ResNet20 v1 的 {f['minutes']['densenet-bc-40'] / max(f['minutes']['resnet20v1'], 1e-9):.1f} 倍。")
+                     f"（{pr:,} 个参数，{b:.2f}%）" + ("相当" if word == "与" else "") + "。")
     if f["gaps"]:
         big = max(f["gaps"], key=f["gaps"].get)
         small = min(f["gaps"], key=f["gaps"].get)
         lines.append(f"- **训练与测试**：训练子集上（每类 100 张，不做增强）的准确率减去测试准确率，最大的是 {NAMES[big]}"
                      f"（{f['gaps'][big]:+.2f} 个百分点），最小的是 {NAMES[small]}（{f['gaps'][small]:+.2f}）。")
-    slow = max(f["minutes"], key=f["minutes"].get)
-    fast = min(f["minutes"], key=f["minutes"].get)
-    lines.append(f"- **用时**（含生成数据与评估，即表中的“用时”）：最快的 {NAMES[fast]} {f['minutes'][fast]:.1f} 分钟，最慢的 {NAMES[slow]} "
-                 f"{f['minutes'][slow]:.1f} 分钟（本机 2 核 CPU，与别的任务共用，用时只在同一次记录之内可比）。")
-    if "resnet20v1" in rows:
-        r = rows["resnet20v1"]
-        spe = r.get("timing", {}).get("seconds_per_epoch") or []
-        if len(spe) >= 2:
-            step = spe[-1] / -(-r["counts"]["train_samples"] // r["counts"]["batch_size"])  # 去掉含编译的第一轮
-            hours = step * -(-50000 // r["counts"]["batch_size"]) * 200 / 3600
-            lines.append(f"- **推算**：按这次记录中 ResNet20 v1 第 2 轮的速度（每步 {step:.2f} 秒，批大小 "
-                         f"{r['counts']['batch_size']}），在 CIFAR-10 的 50,000 张训练图上训练书中的 200 轮约需 "
-                         f"{hours:.0f} 小时。")
+    lines.append("- **用时**：表中各行是在不同时间、不同负载下记录的，用时不能相互比较；"
+                 "各模型的相对速度见下面同一次测量的每步用时。")
     return "\n".join(lines) + "\n"
 
 
+def speed(bench: dict[str, Any] | None) -> str:
+    """deep 表五个模型的每步用时（同一次测量，:mod:`adlk.ch02.bench`）与由它推算的书中 200 轮的时长。"""
+    from adlk.ch02.bench import BOOK_EPOCHS, book_steps
+    from adlk.runs.speed import conditions, extrapolation_sentence, ranking_sentence, steps_table
+
+    if bench is None:
+        return "尚无速度测量：运行 `python -m adlk bench ch02` 之后重新生成。\n"
+    names = {k: NAMES[k] for k in bench["candidates"]}
+    text = steps_table(bench, names, "resnet20v1") + "\n" + ranking_sentence(bench, names)
+    if "resnet20v1" in bench["candidates"]:
+        text += extrapolation_sentence(bench, "resnet20v1", "ResNet20 v1", book_steps(),
+                                       f"在 CIFAR-10 的 50,000 张训练图上训练书中的 {BOOK_EPOCHS} 轮（批大小 32，只算训练步）")
+    return text + conditions(bench) + "\n"
+
+
 def snippets(results: Any) -> dict[str, str]:
-    """``ch02/summary-mnist.md`` 与 ``ch02/summary-deep.md``。"""
+    """``ch02/summary-mnist.md``、``ch02/summary-deep.md`` 与 ``ch02/speed.md``。"""
+    from adlk.runs.speed import bench_path, read_bench
+
+    docs = getattr(results, "docs", None)
+    bench = read_bench(bench_path(docs, "cpu", "ch02-steps")) if docs is not None else None
     return {"ch02/summary-mnist.md": _mnist_summary(_rows(results, "ch02/mnist")),
-            "ch02/summary-deep.md": _deep_summary(_rows(results, "ch02/deep"))}
+            "ch02/summary-deep.md": _deep_summary(_rows(results, "ch02/deep")),
+            "ch02/speed.md": speed(bench)}

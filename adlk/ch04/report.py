@@ -5,7 +5,8 @@
 
 from __future__ import annotations
 
-from adlk.site.report import ReportContext, Snippet, spaced
+from adlk.runs.provenance import under_load
+from adlk.site.report import LOADED_MARK, ReportContext, Snippet, loaded_note, spaced
 
 NAMES = {"dcgan": "DCGAN", "cgan": "条件 GAN", "wgan": "WGAN", "lsgan": "LSGAN", "acgan": "ACGAN"}
 
@@ -42,16 +43,15 @@ def progress_table(ctx: ReportContext, rows: list[tuple[str, str]], command: str
                          f"{h['snapshot_class_entropy'][i] + 0.0:.2f} | {acc} |")
         steps = data["counts"]["steps"]
         wall = data["timing"]["wall_seconds"]
-        prov = data["provenance"]
-        load = prov.get("load_average") or [float("nan")]
-        tail.append(f"{NAMES[row]} {steps:,} 步用了 {wall / 60:.1f} 分钟（每步约 {wall / steps:.2f} 秒，含打分；"
-                    f"开始时 {prov.get('cpu_count', '?')} 核机器的 1 分钟平均负载 {load[0]:.1f}）")
+        mark = LOADED_MARK if under_load(data) else ""
+        tail.append(f"{NAMES[row]} {steps:,} 步用了 {wall / 60:.1f} 分钟{mark}")
     text = "\n".join(lines) + "\n"
     text += ("\n每个时刻都用同一组 500 个固定的 z（条件模型每个数字 50 个）；“步”是生成器的训练步数。"
              "Fréchet 距离和类别熵是本站评判网络的分数，书中没有这些数。")
     if tail:
-        text += ("用时：" + "；".join(tail) + "。负载明显高于核数时，机器上还同时运行着别的任务，"
-                 "用时会相应变长。\n")
+        text += ("记录时实际花掉的时间（含每个时刻的打分）：" + "；".join(tail) + "。各行在不同时间记录，"
+                 "这些时间不能用来比较快慢；同一次测量的每步用时见 [5.4 节](../ch05/results.md#各模型的速度)。"
+                 + loaded_note([ctx.result(t, r) for t, r in uses]) + "\n")
     else:
         text += f"\n\n尚无本站的运行记录：运行 `{command}` 之后重新生成。\n"
     return Snippet(text, uses)
@@ -82,11 +82,23 @@ def conditional_verdict(ctx: ReportContext, table_id: str, row: str) -> Snippet:
     return Snippet(text + "\n", [(table_id, row)])
 
 
+def book_length(ctx: ReportContext) -> str:
+    """书中 40,000 步的 DCGAN 在这台 CPU 上要多久：由五个 GAN 并排测得的每步用时推算（``python -m adlk bench ch05``）。"""
+    from adlk.runs.speed import bench_path, conditions, extrapolation_sentence, read_bench
+
+    bench = read_bench(bench_path(ctx.docs, "cpu", "ch05-steps"))
+    if bench is None or "dcgan" not in bench["candidates"]:
+        return "尚无速度测量：运行 `python -m adlk bench ch05` 之后重新生成。\n"
+    return (extrapolation_sentence(bench, "dcgan", "DCGAN", bench["book_steps"], "书中的步数（只算训练步，不含打分）")
+            + conditions(bench) + "五个模型的每步用时见 [5.4 节](../ch05/results.md#各模型的速度)。\n")
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 4 章页面经 ``--8<--`` 引入的特有片段。"""
     return {
         "ch04/judge.md": judge_summary(ctx),
         "ch04/cgan-verdict.md": conditional_verdict(ctx, "ch04/cgan", "cgan"),
+        "ch04/book-length.md": book_length(ctx),
         "ch04/progress.md": progress_table(ctx, [("ch04/dcgan", "dcgan"), ("ch04/cgan", "cgan")],
                                            "python -m adlk reproduce ch04"),
     }

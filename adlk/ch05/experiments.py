@@ -2,7 +2,7 @@
 
 训练、样本网格与打分和第 4 章完全相同（:func:`adlk.ch04.experiments.train_and_score`），评判网络也是
 第 4 章记录下来的那一个，所以两章的分数可以直接比较。LSGAN、ACGAN 的步数与第 4 章的 DCGAN、CGAN 相同；
-WGAN 每一步训练判别器 5 次，一步的计算量约为 DCGAN 的两倍，步数相应减少。
+WGAN 每一步训练判别器 5 次，步数减半（各模型每步的用时见 :mod:`adlk.ch05.bench`）。
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from adlk.profiles import Profile
+from adlk.runs.provenance import machine_busy_seconds
 
 CHECKPOINT_ENV = "ADLK_CHECKPOINTS"
 DEFAULT_EVERY_SECONDS = 120.0
@@ -125,7 +126,11 @@ class RunContext:
     every_seconds: float = DEFAULT_EVERY_SECONDS
     verbose: int | str | None = None
     artifacts: dict[str, str] = field(default_factory=dict)
+    prior_timing: dict[str, Any] = field(default_factory=dict)
     _last_save: float = field(default_factory=time.monotonic)
+    _part_wall: float = field(default_factory=time.perf_counter)
+    _part_cpu: float = field(default_factory=time.process_time)
+    _part_busy: float | None = field(default_factory=machine_busy_seconds)
 
     # ------------------------------------------------------------ randomness
 
@@ -162,6 +167,43 @@ class RunContext:
         if path is not None:
             write_bytes_atomic(path, npz_bytes(arrays))
         return path
+
+    # ------------------------------------------------------------ timing
+
+    def elapsed(self) -> dict[str, Any]:
+        """Time spent on this run so far: earlier parts (before a resume) plus this process's part.
+
+        ``wall_seconds`` is wall-clock time, ``cpu_seconds`` the process's CPU time (user + system, all threads);
+        ``parts`` counts the processes the run was spread over. A checkpoint stores this, so a resumed run's
+        time covers all of its training, not only the part after the resume.
+        """
+        prior = self.prior_timing
+        out = {"wall_seconds": prior.get("wall_seconds", 0.0) + time.perf_counter() - self._part_wall,
+               "cpu_seconds": prior.get("cpu_seconds", 0.0) + time.process_time() - self._part_cpu,
+               "parts": prior.get("parts", 0) + 1}
+        busy = machine_busy_seconds()
+        if busy is not None and self._part_busy is not None:
+            own = time.process_time() - self._part_cpu
+            out["others_cpu_seconds"] = prior.get("others_cpu_seconds", 0.0) + max(0.0, busy - self._part_busy - own)
+        if prior.get("unknown"):
+            out["unknown"] = True
+        return out
+
+    def read_prior_timing(self) -> dict[str, Any]:
+        """The time stored with this run's checkpoint (``{}`` when there is none, or it is of another key).
+
+        A checkpoint written before checkpoints carried time gives ``{"unknown": True}``: the earlier parts'
+        time was not recorded.
+        """
+        if self.checkpoint_dir is None:
+            return {}
+        try:
+            meta = json.loads((self.checkpoint_dir / "state.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if meta.get("key") != self.key:
+            return {}
+        return dict(meta.get("timing") or {"unknown": True})
 
     # ------------------------------------------------------------ checkpoints
 
@@ -207,7 +249,8 @@ class RunContext:
         # new arrays under a new name, then the state file that names them, then drop the old arrays
         name = f"arrays-{time.time_ns()}.npz"
         write_bytes_atomic(self.checkpoint_dir / name, buf.getvalue())
-        meta = {"key": self.key, "n_arrays": len(arrays), "arrays": name, "state": state, "saved": time.time()}
+        meta = {"key": self.key, "n_arrays": len(arrays), "arrays": name, "state": state, "saved": time.time(),
+                "timing": self.elapsed()}
         write_bytes_atomic(self.checkpoint_dir / "state.json",
                            json.dumps(meta, ensure_ascii=False, sort_keys=True).encode())
         for old in self.checkpoint_dir.glob("arrays-*.npz"):

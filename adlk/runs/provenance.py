@@ -39,6 +39,51 @@ def cpu_flags() -> list[str]:
     return []
 
 
+def machine_busy_seconds() -> float | None:
+    """CPU seconds all programs on this machine have used since boot, summed over its cores (``/proc/stat``:
+    user, nice, system, irq, softirq and steal; ``steal`` is time a virtual machine's host gave to others).
+
+    The difference over a run, minus the run's own process CPU time, is what other programs took meanwhile.
+    ``None`` where ``/proc/stat`` cannot be read.
+    """
+    try:
+        fields = Path("/proc/stat").read_text().splitlines()[0].split()
+        user, nice, system, _idle, _iowait, irq, softirq, steal = (int(v) for v in fields[1:9])
+        return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+LOADED_SHARE = 0.25
+"""A run is marked as recorded under load when other programs took more than this share of the machine's CPU
+capacity (cores × wall time) while it ran."""
+
+
+def others_share(timing: dict[str, Any], cores: int | None) -> float | None:
+    """Share of the machine's CPU capacity that other programs used during a run (``None`` when not recorded)."""
+    other = timing.get("others_cpu_seconds")
+    wall = timing.get("wall_seconds")
+    if other is None or not wall or not cores:
+        return None
+    return max(0.0, other) / (wall * cores)
+
+
+def under_load(entry: dict[str, Any]) -> bool:
+    """Whether a result was recorded while other programs competed for the CPU, so its time is inflated.
+
+    Results that record what other programs used (``timing.others_cpu_seconds``) are judged by
+    :data:`LOADED_SHARE`. Older results only have the load average at the end of the row, which includes the
+    row's own training (up to one per core): they count as loaded when it exceeded twice the core count.
+    """
+    timing, prov = entry.get("timing", {}), entry.get("provenance", {})
+    cores = prov.get("cpu_count")
+    share = others_share(timing, cores)
+    if share is not None:
+        return share > LOADED_SHARE
+    load = timing.get("load_average_end") or prov.get("load_average")
+    return bool(load and cores and load[0] > 2 * cores)
+
+
 def backend_sees_gpu() -> bool:
     """Whether Keras's backend sees a GPU."""
     import keras
@@ -181,8 +226,12 @@ def framework_text(prov: dict[str, Any]) -> str:
 
 def timed_epochs(entry: dict[str, Any]) -> int | None:
     """How many epochs a result's timing covers, when that is fewer than it trained (a row finished from a
-    checkpoint: the epochs before the resume were not timed); ``None`` when the timing covers the whole run."""
-    per_epoch = entry.get("timing", {}).get("seconds_per_epoch")
+    checkpoint before checkpoints carried time: the epochs before the resume were not timed); ``None`` when the
+    timing covers the whole run."""
+    timing = entry.get("timing", {})
+    if "parts" in timing and not timing.get("earlier_parts_untimed"):
+        return None  # the runner added up the time of every part
+    per_epoch = timing.get("seconds_per_epoch")
     epochs = entry.get("counts", {}).get("epochs")
     if per_epoch is None or epochs is None or len(per_epoch) >= epochs:
         return None
@@ -200,11 +249,13 @@ def provenance_line(entries: list[dict[str, Any]]) -> str:
     policies = sorted({p.get("dtype_policy", "float32") for p in provs})
     wall = sum(e.get("timing", e.get("metrics", {})).get("wall_seconds", 0.0) for e in entries)
     span = dates[0] if dates[0] == dates[-1] else f"{dates[0]} 至 {dates[-1]}"
+    cpu_times = [e.get("timing", {}).get("cpu_seconds") for e in entries]
+    cpu_text = f"（进程 CPU 时间 {sum(cpu_times) / 60:.1f} 分钟）" if all(t is not None for t in cpu_times) else ""
     seed_text = f"随机种子 {'、'.join(map(str, seeds))}"
     policy_text = "" if policies == ["float32"] else f"，精度策略 {'、'.join(policies)}"
     return (
         f"数据来源：`{first['profile']}` 档位，{_hardware(first)}，{first['os']}，"
         f"Python {first['python']}，{'、'.join(versions)}{policy_text}，{seed_text}，"
-        f"运行日期 {span}，代码提交 {'、'.join(commits)}，这些行合计耗时 {wall / 60:.1f} 分钟"
+        f"运行日期 {span}，代码提交 {'、'.join(commits)}，这些行合计耗时 {wall / 60:.1f} 分钟{cpu_text}"
         + ("（从检查点续跑的行只计续跑之后的部分）。" if any(timed_epochs(e) for e in entries) else "。")
     )

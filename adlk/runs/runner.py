@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import inspect
 import json
+import os
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -138,6 +139,34 @@ def _aggregate(per_seed: dict[str, dict[str, float]]) -> tuple[dict[str, float],
     return mean, spread
 
 
+def load_average() -> list[float] | None:
+    """The 1-, 5- and 15-minute load averages now (``None`` where the system does not report them)."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
+def _rounded(t: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 1) if isinstance(v, float) else v for k, v in t.items()}
+
+
+def _row_timing(seed_times: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """A row's time from its seeds': totals over every seed and every part, the load at the first start and
+    the last end, and each seed's own record."""
+    seeds = list(seed_times.values())
+    out: dict[str, Any] = {
+        "wall_seconds": round(sum(t["wall_seconds"] for t in seeds), 1),
+        "cpu_seconds": round(sum(t["cpu_seconds"] for t in seeds), 1),
+        **({"others_cpu_seconds": round(sum(t["others_cpu_seconds"] for t in seeds), 1)}
+           if all("others_cpu_seconds" in t for t in seeds) else {}),
+        "parts": max(t["parts"] for t in seeds),
+        "load_average_start": seeds[0]["load_average_start"],
+        "load_average_end": seeds[-1]["load_average_end"],
+        "per_seed": seed_times,
+    }
+    if any(t.get("unknown") for t in seeds):
+        out["earlier_parts_untimed"] = True
+    return out
+
+
 def run_row(table: Table, run: Run, profile: Profile, root: Path | None = None,
             options: RunOptions | None = None, deadline: float | None = None,
             verbose: int | str | None = None) -> dict[str, Any]:
@@ -165,11 +194,13 @@ def run_row(table: Table, run: Run, profile: Profile, root: Path | None = None,
     histories: dict[str, dict[str, list[float]]] = {}
     artifacts: dict[str, str] = {}
     first: TaskResult | None = None
-    start = time.perf_counter()
+    seed_times: dict[str, dict[str, Any]] = {}
     for seed in run.seeds:
         stem = run.file_stem if len(run.seeds) == 1 else f"{run.file_stem}-s{seed}"
+        load_start = load_average()
         ctx = RunContext(profile=profile, seed=seed, artifact_dir=artifact_dir, stem=stem, key=key,
                          checkpoint_dir=checkpoint_dir(table, run, seed), deadline=deadline, verbose=verbose)
+        ctx.prior_timing = ctx.read_prior_timing()
         scope: contextlib.AbstractContextManager = contextlib.nullcontext()
         if options.mirrored:
             import tensorflow as tf
@@ -183,6 +214,8 @@ def run_row(table: Table, run: Run, profile: Profile, root: Path | None = None,
         finally:
             keras.config.set_dtype_policy("float32")
             keras.backend.clear_session()
+        seed_times[str(seed)] = {**_rounded(ctx.elapsed()), "load_average_start": load_start,
+                                 "load_average_end": load_average()}
         if not isinstance(result, TaskResult):
             raise TypeError(f"task {table.task} returned {type(result).__name__}, expected TaskResult")
         missing = [m.key for m in table.metrics if m.key not in result.metrics]
@@ -194,7 +227,6 @@ def run_row(table: Table, run: Run, profile: Profile, root: Path | None = None,
             artifacts[name if len(run.seeds) == 1 else f"{name}@{seed}"] = filename
         first = first or result
     assert first is not None
-    wall = time.perf_counter() - start
     mean, spread = _aggregate(per_seed)
     prov = provenance(profile, run.seeds[0])
     prov["options"] = asdict(options)
@@ -203,7 +235,7 @@ def run_row(table: Table, run: Run, profile: Profile, root: Path | None = None,
         "schema": SCHEMA, "key": key, "chapter": table.chapter, "table": table.name, "row": run.row,
         "run": {"task": table.task, "params": run.params, "seeds": list(run.seeds)},
         "book": run.book, "metrics": mean, "spread": spread, "per_seed": per_seed,
-        "counts": first.counts, "timing": {**first.timing, "wall_seconds": round(wall, 1)},
+        "counts": first.counts, "timing": {**first.timing, **_row_timing(seed_times)},
         "artifacts": artifacts, "extra": first.extra, "provenance": prov,
     }
     if len(run.seeds) == 1:

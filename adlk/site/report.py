@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from adlk.runs.provenance import provenance_line, timed_epochs
+from adlk.runs.provenance import LOADED_SHARE, provenance_line, timed_epochs, under_load
 from adlk.runs.registry import chapter_module, chapters, tables
 from adlk.runs.results import read_result, result_path
 from adlk.runs.spec import Metric, Table
@@ -84,14 +84,28 @@ def _has_book(table: Table, metric: Metric) -> bool:
     return any(metric.key in r.book for r in table.runs)
 
 
+LOADED_MARK = "†"
+"""Marks a time recorded while other programs competed for the CPU (:func:`adlk.runs.provenance.under_load`)."""
+
+
 def _timing_cell(table: Table, data: dict[str, Any]) -> str:
     timing = data.get("timing", {})
+    mark = LOADED_MARK if under_load(data) else ""
     if table.timing == "epoch" and "steady_seconds_per_epoch" in timing:
-        return f"{timing['steady_seconds_per_epoch']:.1f}"
+        return f"{timing['steady_seconds_per_epoch']:.1f}{mark}"
     if "wall_seconds" in timing:
         part = timed_epochs(data)
-        return f"{timing['wall_seconds'] / 60:.1f}" + ("" if part is None else f"（只含最后 {part} 轮）")
+        return f"{timing['wall_seconds'] / 60:.1f}{mark}" + ("" if part is None else f"（只含最后 {part} 轮）")
     return "—"
+
+
+def loaded_note(rows: list[dict[str, Any]]) -> str:
+    """The sentence that explains the † mark, when some of ``rows`` were recorded under load (else ``""``)."""
+    if not any(under_load(d) for d in rows):
+        return ""
+    return (f"带 {LOADED_MARK} 的用时是在机器上还有别的程序争用 CPU 时记录的（其他程序占用了超过 "
+            f"{LOADED_SHARE:.0%} 的 CPU，或者较早的记录里行结束时 1 分钟平均负载超过核数的两倍），"
+            "比空闲时长，不能和别的行比较快慢；各模型的相对速度以同一次测量里并排量出的每步用时为准。")
 
 
 def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
@@ -132,6 +146,8 @@ def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
     note = f"\n共 {len(rows)} 行有记录" + (f"，{missing} 行尚未运行（显示为 —）" if missing else "") + "。"
     if table.timing == "wall" and any(timed_epochs(d) for d in rows.values()):
         note += "用时写着“只含最后几轮”的行是从检查点续跑完成的，续跑之前各轮的用时没有记下。"
+    if table.timing:
+        note += loaded_note(list(rows.values()))
     if any(len(d.get("run", {}).get("seeds", [0])) > 1 for d in rows.values()):
         note += "多个种子的行写作“平均值 ± 标准差”。"
     for m in flagged:
