@@ -74,7 +74,7 @@ def test_speed_sentence_agrees_with_the_measurement_it_cites(name, text):
         assert sorted(values) == sorted(cpu.values()), seq
 
     # a ratio between two models: "X 的一步（…）用的 CPU 时间是 Y 一步的 R 倍"
-    for a, b, r in re.findall(r"(\S+) 的一步（[^）]*）用的 CPU 时间是 (\S+) 一步的 ([\d.]+) 倍", text):
+    for a, b, r in re.findall(r"(?<![A-Za-z])([A-Za-z][\w-]*) 的一步（[^）]*）用的 CPU 时间是 ([A-Za-z][\w-]*) 一步的 ([\d.]+) 倍", text):
         keys = {k.lower(): k for k in data["candidates"]}
         ka, kb = keys.get(a.lower()), keys.get(b.lower())
         assert ka and kb, f"cannot find {a} or {b} in {cited[0]}"
@@ -82,7 +82,7 @@ def test_speed_sentence_agrees_with_the_measurement_it_cites(name, text):
 
     # an extrapolation: per-step CPU seconds × steps = CPU hours; the wall range divides by the cores
     for c, steps, hours, low, high in re.findall(
-            r"每步 ([\d.]+) CPU 秒推算，.*?（([\d,]+) 步）约需 (\d+) 个 CPU 小时.*?墙钟时间在 (\d+) 到 (\d+) 小时", text):
+            r"每步 ([\d.]+) CPU 秒推算，.*?（([\d,]+) 步[^）]*）约需 (\d+) 个 CPU 小时.*?墙钟时间在 (\d+) 到 (\d+) 小时", text):
         key = by_cpu.get(float(c))
         assert key is not None, f"{c} CPU s/step is not in {cited[0]}"
         e = speed.extrapolate(data, key, int(steps.replace(",", "")))

@@ -139,7 +139,7 @@ def test_extrapolation_and_its_sentence_agree():
     assert e["cpu_hours"] == pytest.approx(10) and e["wall_hours_low"] == pytest.approx(5)
     assert e["wall_hours_high"] == pytest.approx(10) and e["wall_hours_measured"] == pytest.approx(12)
     text = speed.extrapolation_sentence(data, "m", "M", 72_000, "全程")
-    assert "72,000 步" in text and "约需 10 个 CPU 小时" in text and "在 5 到 10 小时之间" in text
+    assert "72,000 步，只算训练步" in text and "约需 10 个 CPU 小时" in text and "在 5 到 10 小时之间" in text
 
 
 def test_bad_measurement_settings_are_explained():

@@ -131,7 +131,8 @@ def bench_snippets(ctx: ReportContext) -> dict[str, Snippet]:
     from adlk.ch01.bench import render_benchmark
 
     bench_dir = ctx.docs / "results" / "bench"
-    names = {"cpu", "gpu", *(p.stem for p in bench_dir.glob("*.json"))}
+    # 其他章的每步用时测量（<设备>-chNN-steps.json）由那一章的报告生成
+    names = {"cpu", "gpu", *(p.stem for p in bench_dir.glob("*.json") if not p.stem.endswith("-steps"))}
     out = {}
     for name in sorted(names):
         file = bench_dir / f"{name}.json"

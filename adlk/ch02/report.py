@@ -126,7 +126,7 @@ def speed(bench: dict[str, Any] | None) -> str:
     text = steps_table(bench, names, "resnet20v1") + "\n" + ranking_sentence(bench, names)
     if "resnet20v1" in bench["candidates"]:
         text += extrapolation_sentence(bench, "resnet20v1", "ResNet20 v1", book_steps(),
-                                       f"在 CIFAR-10 的 50,000 张训练图上训练书中的 {BOOK_EPOCHS} 轮（批大小 32，只算训练步）")
+                                       f"在 CIFAR-10 的 50,000 张训练图上以批大小 32 训练书中的 {BOOK_EPOCHS} 轮")
     return text + conditions(bench) + "\n"
 
 

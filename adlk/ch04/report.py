@@ -89,7 +89,7 @@ def book_length(ctx: ReportContext) -> str:
     bench = read_bench(bench_path(ctx.docs, "cpu", "ch05-steps"))
     if bench is None or "dcgan" not in bench["candidates"]:
         return "尚无速度测量：运行 `python -m adlk bench ch05` 之后重新生成。\n"
-    return (extrapolation_sentence(bench, "dcgan", "DCGAN", bench["book_steps"], "书中的步数（只算训练步，不含打分）")
+    return (extrapolation_sentence(bench, "dcgan", "DCGAN", bench["book_steps"], "书中的训练长度")
             + conditions(bench) + "五个模型的每步用时见 [5.4 节](../ch05/results.md#各模型的速度)。\n")
 
 

@@ -72,7 +72,7 @@ def speed(bench: dict | None) -> str:
         text += (f"WGAN 的一步（5 次判别器更新加 1 次生成器更新）用的 CPU 时间是 DCGAN 一步的 "
                  f"{per_step(bench, 'wgan') / per_step(bench, 'dcgan'):.1f} 倍。")
     if "dcgan" in bench["candidates"]:
-        text += extrapolation_sentence(bench, "dcgan", "DCGAN", BOOK_STEPS, "书中的 40,000 步（只算训练步，不含打分）")
+        text += extrapolation_sentence(bench, "dcgan", "DCGAN", BOOK_STEPS, "书中的训练长度")
     return text + conditions(bench) + "\n"
 
 

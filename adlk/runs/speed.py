@@ -156,11 +156,12 @@ def conditions(data: dict[str, Any]) -> str:
 
 
 def steps_table(data: dict[str, Any], names: dict[str, str], baseline: str) -> str:
-    """Markdown: each candidate's median CPU and wall seconds per step and its CPU time relative to ``baseline``."""
+    """Markdown, fastest first: each candidate's median CPU and wall seconds per step and its CPU time relative to
+    ``baseline``."""
     base = per_step(data, baseline)
     lines = ["| 模型 | 每步 CPU 时间（秒） | 每步墙钟时间（秒） | CPU 时间是 " + names[baseline] + " 的 |",
              "|---|---|---|---|"]
-    for name in data["candidates"]:
+    for name in ranking(data):
         lines.append(f"| {names.get(name, name)} | {per_step(data, name):.3f} | {per_step(data, name, 'wall'):.3f} | "
                      f"{per_step(data, name) / base:.2f} 倍 |")
     return "\n".join(lines) + "\n"
@@ -177,7 +178,7 @@ def extrapolation_sentence(data: dict[str, Any], name: str, label: str, total_st
     range on an otherwise idle machine with the same cores."""
     e = extrapolate(data, name, total_steps)
     cores = data["provenance"].get("cpu_count") or 1
-    return (f"按这次测量中 {label} 每步 {per_step(data, name):.3f} CPU 秒推算，{what}（{total_steps:,} 步）约需 "
+    return (f"按这次测量中 {label} 每步 {per_step(data, name):.3f} CPU 秒推算，{what}（{total_steps:,} 步，只算训练步）约需 "
             f"{e['cpu_hours']:.0f} 个 CPU 小时；在同样的 {cores} 核机器上、没有别的程序时，"
             f"墙钟时间在 {e['wall_hours_low']:.0f} 到 {e['wall_hours_high']:.0f} 小时之间"
             "（所有核一直忙时是前者，只有一个核忙时是后者）。")

@@ -103,9 +103,9 @@ def loaded_note(rows: list[dict[str, Any]]) -> str:
     """The sentence that explains the † mark, when some of ``rows`` were recorded under load (else ``""``)."""
     if not any(under_load(d) for d in rows):
         return ""
-    return (f"带 {LOADED_MARK} 的用时是在机器上还有别的程序争用 CPU 时记录的（其他程序占用了超过 "
-            f"{LOADED_SHARE:.0%} 的 CPU，或者较早的记录里行结束时 1 分钟平均负载超过核数的两倍），"
-            "比空闲时长，不能和别的行比较快慢；各模型的相对速度以同一次测量里并排量出的每步用时为准。")
+    return (f"带 {LOADED_MARK} 的用时是在机器上还有别的程序争用 CPU 时记录的（其他程序占用了这台机器超过 "
+            f"{LOADED_SHARE:.0%} 的 CPU 时间，或者较早的记录里行结束时 1 分钟平均负载超过核数的两倍），"
+            "比空闲时长，不能和别的行比较快慢。")
 
 
 def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
