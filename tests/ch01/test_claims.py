@@ -156,7 +156,7 @@ def test_no_speed_ranking_from_loaded_rows():
 
 
 def test_simple_rnn_is_level_with_the_mlp():
-    """1.8 节：SimpleRNN 的准确率与 MLP 在同一水平，书中和本站都相差不到半个百分点。"""
+    """1.8 节：SimpleRNN 的准确率与 MLP 在同一水平，书中和本站都相差在半个百分点以内。"""
     mlp, rnn = result("mlp", 16), result("rnn", 1)
     assert abs(accuracy("mlp", 16) - accuracy("rnn", 1)) < 0.5
     assert abs(mlp["book"]["test"] - rnn["book"]["test"]) <= 0.5
