@@ -19,7 +19,7 @@ def test_card_counts_the_results_the_page_includes():
     assert f"（{len(everything)} 个结果文件）" in text
     cpu = read_result(everything[0])["provenance"]["cpu"]
     assert cpu in text
-    assert "（1 个结果文件）" in card("ch01/mlp.md") and "（3 个结果文件）" in card("ch01/side-by-side.md")
+    assert "（1 个结果文件）" in card("ch01/cnn.md") and "（3 个结果文件）" in card("ch01/side-by-side.md")
 
 
 def test_page_without_results_says_so():

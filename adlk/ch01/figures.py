@@ -454,7 +454,7 @@ def l1_l2() -> Figure:
     w = np.linspace(-2, 2, 401)
     ax1.plot(w, np.abs(w), color=ORANGE, lw=2, label="L1：$|w|$")
     ax1.plot(w, w ** 2, color=BLUE, lw=2, label="L2：$w^2$")
-    ax1.plot(w, 0.5 * np.abs(w) + 0.5 * w ** 2, color=GREEN, lw=1.6, ls="--", label="弹性网络：两者相加")
+    ax1.plot(w, 0.5 * np.abs(w) + 0.5 * w ** 2, color=GREEN, lw=1.6, ls="--", label="弹性网络：$0.5|w| + 0.5w^2$")
     _curve_axes(ax1, "单个权重受到的惩罚")
     ax1.set_xlabel("权重 $w$")
     ax1.legend(loc="upper center")

@@ -12,7 +12,7 @@ from typing import Any
 
 from adlk.ch01.experiments import REFERENCE_ROWS, table
 from adlk.runs.provenance import framework_text, hardware_text, provenance_line
-from adlk.site.report import ReportContext, Snippet
+from adlk.site.report import ReportContext, Snippet, spaced
 
 MODEL_NAMES = {"mlp": "MLP", "cnn": "CNN", "rnn": "SimpleRNN", "mlp-sgd": "MLP（SGD 检验）"}
 
@@ -34,7 +34,7 @@ def reference_snippet(name: str, data: dict[str, Any] | None) -> str:
         f"!!! success \"{label} 的完整运行结果（记录于 {p['date'][:10]}）\"\n\n"
         f"    与上面代码相同的设置（对比表第 {row} 行），在全部 {c['train_samples']:,} 张训练图上训练 "
         f"{c['epochs']} 轮：测试准确率 **{_pct(m['test_accuracy'])}%**，最后一轮训练准确率 "
-        f"{_pct(m['train_accuracy'])}%，参数 {c['parameters']:,} 个，平均每轮 "
+        f"{_pct(m['train_accuracy'])}%，参数 {c['parameters']:,} 个，去掉第 1 轮（含编译）后平均每轮 "
         f"{t['steady_seconds_per_epoch']:.1f} 秒，全程 {t['wall_seconds'] / 60:.1f} 分钟。\n\n"
         f"    运行环境：{hardware_text(p)}，{framework_text(p)}，Keras {p['keras']}，"
         f"随机种子 {p['seed']}。原始记录见 [结果文件](../results/{p['device']}/ch01/{name}/{stem}.json)。\n"
@@ -81,6 +81,139 @@ def deviations_snippet(ctx: ReportContext) -> Snippet:
     return Snippet(f"共有 {len(lines)} 行的测试准确率与书中相差超过 0.5 个百分点：\n\n"
                    "| 表 | 行 | 配置 | 本站测试 % | 书中测试 % | 差值 |\n|---|---|---|---|---|---|\n"
                    + "\n".join(lines) + "\n", uses)
+
+
+WIDTH_GROUPS = (("5", "11", "13"), ("6", "9", "12"))
+"""MLP 表中同为 SGD、同一 Dropout 比例、只有层宽不同的两组行（由窄到宽）。"""
+L2_ROW, DROPOUT_ROWS = "2", ("5", "6", "7", "8")
+"""MLP 表中同为 SGD、256 单元的 L2(0.001) 行与各 Dropout 行。"""
+
+
+def _test_pct(data: dict[str, Any]) -> float:
+    return 100 * data["metrics"]["test_accuracy"]
+
+
+def _direction(gains: list[float]) -> str:
+    if all(g > 0 for g in gains):
+        return "都提高了测试准确率"
+    if all(g <= 0 for g in gains):
+        return "都没有提高测试准确率"
+    return "有的提高、有的没有提高测试准确率"
+
+
+def width_snippet(ctx: ReportContext) -> Snippet:
+    """同为 SGD、同一 Dropout 比例时加宽隐藏层的效果：书中与本站的数值并列，结论由数值得出。"""
+    t = table("mlp")
+    rows = [r for group in WIDTH_GROUPS for r in group]
+    data = {r: ctx.result(t.id, r) for r in rows}
+    if any(d is None for d in data.values()):
+        return Snippet("本站还没有记录这几行（MLP 表第 " + "、".join(rows) + " 行）。\n")
+    lines = ["| Dropout 比例 | 行 | 层（书中写法） | 书中测试 % | 本站测试 % |", "|---|---|---|---|---|"]
+    book_gain, our_gain = [], []
+    for group in WIDTH_GROUPS:
+        narrow, wide = group[0], group[-1]
+        book_gain.append(t.run(wide).book["test_accuracy"] - t.run(narrow).book["test_accuracy"])
+        our_gain.append(_test_pct(data[wide]) - _test_pct(data[narrow]))
+        for r in group:
+            run = t.run(r)
+            lines.append(f"| {run.params['build']['dropout']:g} | {r} | {run.show['层（书中写法）']} "
+                         f"| {run.book['test_accuracy']:.1f} | {_test_pct(data[r]):.2f} |")
+    pairs = "、".join(f"第 {g[-1]} 行比第 {g[0]} 行" for g in WIDTH_GROUPS)
+    text = ("\n".join(lines) + "\n\n"
+            f"- **书中的数值：**{pairs}分别相差 " + "、".join(f"{g:+.1f}" for g in book_gain) + " 个百分点（宽减窄），"
+            f"加宽{_direction(book_gain)}。\n"
+            f"- **本站的记录：**{pairs}分别相差 " + "、".join(f"{g:+.2f}" for g in our_gain) + " 个百分点（宽减窄），"
+            f"加宽{_direction(our_gain)}。\n")
+    return Snippet(text, [(t.id, r) for r in rows])
+
+
+def dropout_l2_snippet(ctx: ReportContext) -> Snippet:
+    """同为 SGD 的 L2(0.001) 行与各 Dropout 行：书中与本站谁更好，由数值得出。"""
+    t = table("mlp")
+    rows = (L2_ROW, *DROPOUT_ROWS)
+    data = {r: ctx.result(t.id, r) for r in rows}
+    if any(d is None for d in data.values()):
+        return Snippet("本站还没有记录这几行（MLP 表第 " + "、".join(rows) + " 行）。\n")
+
+    def verdict(l2: float, best: float, digits: int) -> str:
+        if abs(l2 - best) < 0.5 * 10 ** -digits:
+            return "与最好的 Dropout 行相同"
+        word = "高" if l2 > best else "低"
+        return f"比最好的 Dropout 行{word} {abs(l2 - best):.{digits}f} 个百分点"
+
+    book = {r: t.run(r).book["test_accuracy"] for r in rows}
+    ours = {r: _test_pct(data[r]) for r in rows}
+    lo, hi = DROPOUT_ROWS[0], DROPOUT_ROWS[-1]
+    text = (f"- **书中的数值：**L2(0.001)（第 {L2_ROW} 行）测试准确率 {book[L2_ROW]:.1f}%，"
+            f"Dropout 各行（第 {lo}～{hi} 行）{min(book[r] for r in DROPOUT_ROWS):.1f}%～"
+            f"{max(book[r] for r in DROPOUT_ROWS):.1f}%，L2 行{verdict(book[L2_ROW], max(book[r] for r in DROPOUT_ROWS), 1)}。\n"
+            f"- **本站的记录：**L2(0.001) {ours[L2_ROW]:.2f}%，Dropout 各行 {min(ours[r] for r in DROPOUT_ROWS):.2f}%～"
+            f"{max(ours[r] for r in DROPOUT_ROWS):.2f}%，L2 行{verdict(ours[L2_ROW], max(ours[r] for r in DROPOUT_ROWS), 2)}。\n")
+    return Snippet(text, [(t.id, r) for r in rows])
+
+
+def _steady_epochs(data: dict[str, Any]) -> list[float]:
+    """一行的逐轮秒数，去掉第 1 轮（含编译）。"""
+    return list(data["timing"].get("seconds_per_epoch", []))[1:]
+
+
+def timing_note_snippet(ctx: ReportContext) -> Snippet:
+    """1.7 节关于“秒/轮”的说明：各表记录时的机器负载、同一行内与同一模型各行之间的耗时差别，都来自结果文件。"""
+    parts, uses, loaded = [], [], []
+    machines: set[str] = set()
+    days: set[str] = set()
+    widest: tuple[float, str, int, float, float] | None = None
+    same_model: tuple[float, str, list[str], list[float]] | None = None
+    for name in ("mlp", "mlp-sgd", "cnn", "rnn"):
+        t = table(name)
+        label = MODEL_NAMES[name]
+        found = {r.row: ctx.result(t.id, r.row) for r in t.runs}
+        found = {r: d for r, d in found.items() if d is not None}
+        if not found:
+            continue
+        uses += [(t.id, r) for r in found]
+        loads = {r: d["provenance"].get("load_average") for r, d in found.items()}
+        known = {r: la[0] for r, la in loads.items() if la}
+        for r, d in found.items():
+            machines.add(d["provenance"]["os"])
+            days.add(d["provenance"]["date"][:10])
+            cores = d["provenance"].get("cpu_count") or 1
+            if r in known and known[r] > 2 * cores:
+                loaded.append(spaced("", label, f"第 {r} 行（{known[r]:.1f}）"))
+            epochs = _steady_epochs(d)
+            if len(epochs) >= 2 and (widest is None or max(epochs) / min(epochs) > widest[0]):
+                widest = (max(epochs) / min(epochs), label, int(r), min(epochs), max(epochs))
+        if known:
+            parts.append(spaced("", label, f"表 {min(known.values()):.1f}～{max(known.values()):.1f}"))
+        groups: dict[str, list[str]] = {}
+        for r in found:
+            p = t.run(r).params
+            groups.setdefault(json.dumps([p["model"], p["build"], p["epochs"]], sort_keys=True), []).append(r)
+        for rs in groups.values():
+            secs = [found[r]["timing"]["steady_seconds_per_epoch"] for r in rs]
+            if len(rs) >= 2 and (same_model is None or max(secs) / min(secs) > same_model[0]):
+                same_model = (max(secs) / min(secs), label, rs, secs)
+    if not uses:
+        return Snippet("!!! warning \"关于“秒/轮”一列\"\n\n    尚无本站的运行记录。\n")
+    cores = sorted({ctx.result(tid, r)["provenance"].get("cpu_count") for tid, r in uses})
+    text = ("!!! warning \"关于“秒/轮”一列\"\n\n"
+            f"    “秒/轮”是去掉第 1 轮（含编译）之后各轮的平均秒数。各行是在 {len(machines)} 台 "
+            f"{'、'.join(map(str, cores))} 核虚拟机上、分 {len(days)} 天依次训练的，各行训练时机器的负载并不相同："
+            f"结果文件在每行结束时记下的 1 分钟平均负载，{'，'.join(parts)}。")
+    if loaded:
+        text += f"负载超过核数两倍的行：{'、'.join(loaded)}。"
+    if widest:
+        ratio, label, row, lo, hi = widest
+        text += spaced("同一行里各轮的耗时也会变：波动最大的是", label,
+                       f"第 {row} 行，{lo:.1f}～{hi:.1f} 秒（相差 {ratio:.1f} 倍）。")
+    if same_model:
+        ratio, label, rs, secs = same_model
+        text += spaced("模型与轮数都相同、只有优化器不同的", label,
+                       f"第 {'、'.join(rs)} 行，“秒/轮”分别是 {'、'.join(f'{s:.1f}' for s in secs)}"
+                       f"（相差 {ratio:.1f} 倍）。")
+    text += ("\n\n    所以这一列只记下了每行那次运行实际花的时间，**不能用来比较不同行、不同优化器或不同模型的速度**。"
+             "要比较速度，请看[运行速度](../benchmarks.md)一页：那里的几种做法是在同一次运行里并排测的。\n")
+    return Snippet(text, uses)
 
 
 def side_by_side_snippet(ctx: ReportContext) -> Snippet:
@@ -151,6 +284,9 @@ def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
         out[f"ch01/summary-{name}.md"] = model_summary(name)
     out["ch01/deviations.md"] = deviations_snippet(ctx)
     out["ch01/side-by-side.md"] = side_by_side_snippet(ctx)
+    out["ch01/mlp-width.md"] = width_snippet(ctx)
+    out["ch01/dropout-vs-l2.md"] = dropout_l2_snippet(ctx)
+    out["ch01/timing-note.md"] = timing_note_snippet(ctx)
     out["gpu/speed.md"] = gpu_speed_snippet(ctx)
     out.update(bench_snippets(ctx))
     return out
