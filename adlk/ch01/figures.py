@@ -572,13 +572,15 @@ def sgd_1d() -> Figure:
 
 @figure("ch01/side-by-side.png")
 def side_by_side() -> Figure:
-    """三个参考模型的参数个数、测试准确率与每轮耗时，画成三幅并排的条形图。"""
+    """三个参考模型的参数个数与测试准确率，画成两幅并排的条形图。
+
+    不画每轮耗时：三行是在不同时间、不同负载下记录的，它们的耗时不能并排比较（见运行速度页）。"""
     from adlk.ch01.experiments import REFERENCE_ROWS, TABLES
     from adlk.site.figures import DOCS
     from adlk.site.report import load_results
 
     results = load_results(DOCS / "results" / "cpu", list(TABLES))
-    names, params, accs, secs = [], [], [], []
+    names, params, accs = [], [], []
     for table, row in REFERENCE_ROWS.items():
         data = results.get(f"ch01/{table}", {}).get(row)
         if data is None:
@@ -586,11 +588,9 @@ def side_by_side() -> Figure:
         names.append({"mlp": "MLP", "cnn": "CNN", "rnn": "SimpleRNN"}[table])
         params.append(data["counts"]["parameters"] / 1000)
         accs.append(100 * data["metrics"]["test_accuracy"])
-        secs.append(data["timing"]["steady_seconds_per_epoch"])
-    fig, axes = plt.subplots(1, 3, figsize=(9, 2.8))
+    fig, axes = plt.subplots(1, 2, figsize=(6.4, 2.8))
     colors = ["#5c6bc0", "#26a69a", "#ef8f00"][: len(names)]
-    for ax, values, title, fmt in zip(axes, (params, accs, secs), ("参数（千个）", "测试准确率 (%)", "CPU 秒/轮"),
-                                      ("{:.0f}", "{:.2f}", "{:.1f}")):
+    for ax, values, title, fmt in zip(axes, (params, accs), ("参数（千个）", "测试准确率 (%)"), ("{:.0f}", "{:.2f}")):
         bars = ax.bar(names, values, color=colors)
         ax.set_title(title, fontsize=10)
         for bar, v in zip(bars, values):

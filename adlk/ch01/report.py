@@ -11,8 +11,8 @@ from contextlib import redirect_stdout
 from typing import Any
 
 from adlk.ch01.experiments import REFERENCE_ROWS, table
-from adlk.runs.provenance import framework_text, hardware_text, provenance_line
-from adlk.site.report import ReportContext, Snippet, spaced
+from adlk.runs.provenance import framework_text, hardware_text, provenance_line, under_load
+from adlk.site.report import LOADED_MARK, ReportContext, Snippet, loaded_note, spaced
 
 MODEL_NAMES = {"mlp": "MLP", "cnn": "CNN", "rnn": "SimpleRNN", "mlp-sgd": "MLP（SGD 检验）"}
 
@@ -177,9 +177,8 @@ def timing_note_snippet(ctx: ReportContext) -> Snippet:
         for r, d in found.items():
             machines.add(d["provenance"]["os"])
             days.add(d["provenance"]["date"][:10])
-            cores = d["provenance"].get("cpu_count") or 1
-            if r in known and known[r] > 2 * cores:
-                loaded.append(spaced("", label, f"第 {r} 行（{known[r]:.1f}）"))
+            if under_load(d):
+                loaded.append(spaced("", label, f"第 {r} 行"))
             epochs = _steady_epochs(d)
             if len(epochs) >= 2 and (widest is None or max(epochs) / min(epochs) > widest[0]):
                 widest = (max(epochs) / min(epochs), label, int(r), min(epochs), max(epochs))
@@ -201,7 +200,7 @@ def timing_note_snippet(ctx: ReportContext) -> Snippet:
             f"{'、'.join(map(str, cores))} 核虚拟机上、分 {len(days)} 天依次训练的，各行训练时机器的负载并不相同："
             f"结果文件在每行结束时记下的 1 分钟平均负载，{'，'.join(parts)}。")
     if loaded:
-        text += f"负载超过核数两倍的行：{'、'.join(loaded)}。"
+        text += f"表中标 {LOADED_MARK} 的是记录时另有程序争用 CPU 的行：{'、'.join(loaded)}。"
     if widest:
         ratio, label, row, lo, hi = widest
         text += spaced("同一行里各轮的耗时也会变：波动最大的是", label,
@@ -231,9 +230,13 @@ def side_by_side_snippet(ctx: ReportContext) -> Snippet:
         entries.append(data)
         uses.append((t.id, row))
         m, c, tm = data["metrics"], data["counts"], data["timing"]
+        mark = LOADED_MARK if under_load(data) else ""
         lines.append(f"| {MODEL_NAMES[name]} | {c['parameters']:,} | {c['epochs']} | {_pct(m['test_accuracy'])} "
-                     f"| {book:.2f} | {tm['steady_seconds_per_epoch']:.1f} | {tm['wall_seconds'] / 60:.1f} |")
+                     f"| {book:.2f} | {tm['steady_seconds_per_epoch']:.1f}{mark} | {tm['wall_seconds'] / 60:.1f}{mark} |")
     text = "\n".join(lines) + "\n"
+    if entries:
+        text += ("\n三行是在不同时间记录的，“秒/轮”与“全程”只说明那一次运行花了多久，不能用来比较三种网络的快慢"
+                 "（同一次运行里并排测得的速度见[运行速度](../benchmarks.md)）。" + loaded_note(entries) + "\n")
     return Snippet(text + ("\n" + provenance_line(entries) + "\n" if entries else "\n尚无本站的运行记录。\n"), uses)
 
 

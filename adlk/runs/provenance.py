@@ -254,8 +254,9 @@ def provenance_line(entries: list[dict[str, Any]]) -> str:
     seed_text = f"随机种子 {'、'.join(map(str, seeds))}"
     policy_text = "" if policies == ["float32"] else f"，精度策略 {'、'.join(policies)}"
     return (
-        f"数据来源：`{first['profile']}` 档位，{_hardware(first)}，{first['os']}，"
-        f"Python {first['python']}，{'、'.join(versions)}{policy_text}，{seed_text}，"
+        f"数据来源：`{first['profile']}` 档位，{'、'.join(sorted({_hardware(p) for p in provs}))}，"
+        f"{'、'.join(sorted({p['os'] for p in provs}))}，"
+        f"Python {'、'.join(sorted({p['python'] for p in provs}))}，{'、'.join(versions)}{policy_text}，{seed_text}，"
         f"运行日期 {span}，代码提交 {'、'.join(commits)}，这些行合计耗时 {wall / 60:.1f} 分钟{cpu_text}"
         + ("（从检查点续跑的行只计续跑之后的部分）。" if any(timed_epochs(e) for e in entries) else "。")
     )
