@@ -159,5 +159,19 @@ def ddqn_summary(ctx: ReportContext) -> Snippet:
     text = (f"{solved}解决时的回合：DQN 平均 {a:.0f} ± {sa:.0f}，DDQN 平均 {b:.0f} ± {sb:.0f}；"
             f"平均而言 {faster} 少用 {abs(a - b):.0f} 个回合，"
             + ("这个差值小于两者种子间标准差中较大的那个。" if abs(a - b) < max(sa, sb)
-               else "这个差值大于两者种子间的标准差。") + "\n")
+               else "这个差值大于两者种子间的标准差。") + _cartpole_book(a, b) + "\n")
     return Snippet(text, [("ch09/cartpole", "dqn"), ("ch09/cartpole", "ddqn")])
+
+
+def _cartpole_book(ours_dqn: float, ours_ddqn: float) -> str:
+    """书中 10 次运行的平均（表声明里的 ``book``）与本站的平均：哪个方法更快，两边是否一致。"""
+    from adlk.ch09.experiments import TABLES
+
+    table = next(t for t in TABLES if t.name == "cartpole")
+    book = {r.row: r.book["episodes_to_solve"] for r in table.runs}
+    same = (book["ddqn"] < book["dqn"]) == (ours_ddqn < ours_dqn)
+    faster = "DDQN" if book["ddqn"] < book["dqn"] else "DQN"
+    return (f"书中报告的是 10 次运行的平均：DQN {book['dqn']:.0f} 个回合、DDQN {book['ddqn']:.0f} 个回合，也是 {faster} 更快；"
+            if same else
+            f"书中报告的是 10 次运行的平均：DQN {book['dqn']:.0f} 个回合、DDQN {book['ddqn']:.0f} 个回合，{faster} 更快，"
+            "与本站的先后相反；") + "书中也提醒每次训练的结果可能不同。"

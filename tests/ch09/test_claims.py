@@ -97,3 +97,30 @@ def test_cartpole_starts_with_poles_falling_after_about_twenty_steps(row):
     """9.4 节：开始时几乎全是随机动作，杆子二十步左右就倒。"""
     for h in histories(_result("ch09/cartpole", row)).values():
         assert 12 < np.mean(h["return"][:50]) < 30
+
+
+def test_frozenlake_learned_slippery_policies_fall_short_of_the_exact_optimum():
+    """9.3 节“最优策略能做到多少”：每个种子的贪心策略都低于最优策略的精确成功率，也低于 Gymnasium 的 0.70；
+    评估 1000 个回合得到的比例与精确概率相差不到 4 个标准误差；状态 4 的动作（向左）是最优的。"""
+    from adlk.ch09 import make_env
+    from adlk.ch09.optimal import greedy_policy, success_probability, value_iteration
+
+    env = make_env("FrozenLake-v1")
+    q_star = value_iteration(env, gamma=0.9)
+    optimum = success_probability(env, greedy_policy(q_star), max_steps=100)
+    slip = _result("ch09/frozenlake", "slippery")
+    for seed, m in slip["per_seed"].items():
+        q = load_artifact("ch09/frozenlake", "slippery", "q_table", seed=int(seed))["q_table"]
+        exact = success_probability(env, greedy_policy(q), max_steps=100)
+        assert exact < env.spec.reward_threshold < optimum
+        n = slip["counts"]["eval_episodes"]
+        assert abs(m["greedy_success"] - exact) < 4 * np.sqrt(exact * (1 - exact) / n)
+        assert q_star[4, int(np.argmax(q[4]))] == q_star[4].max()
+
+
+def test_grid_world_seed_1_never_tried_left_in_state_3():
+    """9.2 节的插图说明点名种子 1：它的 Q(3, 左) 停在 0，而 Q*(3, 左) = 72.9。"""
+    from adlk.ch09 import QWorld, optimal_q
+
+    q = load_artifact("ch09/gridworld", "q-learning", "q_table", seed=1)["q_table"]
+    assert q[3, 0] == 0.0 and optimal_q(QWorld())[3, 0] == pytest.approx(72.9)
