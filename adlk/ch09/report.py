@@ -141,8 +141,26 @@ def frozenlake_optimal(ctx: ReportContext) -> Snippet:
             f"允许策略随剩余步数变化时，{limit} 步内最多也只有 {_pct(ceiling)}。本站 3 个种子学到的贪心策略是 "
             f"{'、'.join(_pct(x) for x in exact)}，比最优策略低 {100 * (optimum - max(exact)):.1f} 到 "
             f"{100 * (optimum - min(exact)):.1f} 个百分点。Gymnasium 为 `FrozenLake-v1` 登记的“解决”标准是平均奖励 "
-            f"{threshold:g}，" + ("三个种子都" if max(exact) < threshold else "并非每个种子都") + "没有达到。\n")
+            f"{threshold:g}，" + ("三个种子都" if max(exact) < threshold else "并非每个种子都") + "没有达到。"
+            + _book_test_against_optimum(optimum, ceiling, exact) + "\n")
     return Snippet(text, [("ch09/frozenlake", "slippery")])
+
+
+def _book_test_against_optimum(optimum: float, ceiling: float, exact: list[float]) -> str:
+    """书中表 9.5.1 的两个“测试”百分比（两次都在打滑的冰面上）与精确的最优值、上限比较。"""
+    from adlk.ch09.experiments import TABLES
+
+    book = {r.row: r.book for r in next(t for t in TABLES if t.name == "frozenlake").runs}
+    slip, attr = book["slippery"]["greedy_success"], book["book-attribute"]["greedy_success"]
+    near = all(abs(v - 100 * optimum) < 5 for v in (slip, attr))
+    text = (f"书中表 9.5.1 的两个测试结果（书中的数：打滑 {slip:g}%，书中的“不打滑” {attr:g}%，两次其实都在打滑的冰面上）"
+            + (f"与最优策略的 {_pct(optimum)} 相近" if near else f"可与最优策略的 {_pct(optimum)} 对照")
+            + ("，都比本站的种子好得多" if min(slip, attr) > 100 * max(exact) else ""))
+    above = [v for v in (slip, attr) if v > 100 * ceiling]
+    if above:
+        text += (f"；其中 {'、'.join(f'{v:g}%' for v in above)} 比 100 步内任何策略的上限 {_pct(ceiling)} 还高，"
+                 "书中没有说明测试跑了多少个回合，这个差别可能来自采样的波动")
+    return text + "。"
 
 
 def ddqn_summary(ctx: ReportContext) -> Snippet:
