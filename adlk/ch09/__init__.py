@@ -2,7 +2,7 @@
 
 - 9.1 节（强化学习的基本概念）、9.2 节（Q 学习）：:class:`QWorld`、:func:`q_learning_world`、:func:`optimal_q`；
 - 9.3 节（FrozenLake）：:func:`make_env`（检查 Gymnasium 版本）、:class:`QAgent`、:func:`train_frozenlake`、
-  :func:`evaluate_greedy`；
+  :func:`evaluate_greedy`；已知转移概率时的精确计算（最优策略与步数上限内的成功率）在 ``adlk.ch09.optimal``；
 - 9.4 节（DQN）：:func:`build_q_model`、:func:`q_values_numpy`、:class:`ReplayMemory`、:class:`DQNAgent`、
   :func:`run_episode`；9.5 节（DDQN）：``DQNAgent(..., double=True)``。
 

@@ -1,8 +1,8 @@
-"""DQN 与 DDQN（9.5、9.6 节）：书中 3 × 256 的 MLP Q 网络，经验回放，目标网络。
+"""DQN 与 DDQN（9.4、9.5 节；书中 9.6 节）：书中 3 × 256 的 MLP Q 网络，经验回放，目标网络。
 
 与书中代码的区别只在调用方式：回放一次算完一批 64 个样本的目标（``predict_on_batch``），再
 ``train_on_batch``；行动时 Q 网络的参数不变，所以每次训练后把参数取出来一份，用 NumPy 算单个状态的 Q 值。
-Keras 3 里每次 ``predict``/``fit`` 都有约 30 ms 的额外开销（见 9.5 节的计时）。
+Keras 3 里每次 ``predict``/``fit`` 都有约 30 ms 的额外开销（见 9.4 节的计时）。
 """
 
 from __future__ import annotations

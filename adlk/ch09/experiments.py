@@ -1,8 +1,11 @@
 """第 9 章的运行记录：网格世界与 FrozenLake 上的 Q 学习，CartPole 上的 DQN 与 DDQN，每行 3 个种子。
 
-书中没有给出这些实验的数值结果（只有插图和“已解决”的打印）。每一行按书中脚本的设置运行，记下
-能与页面说法核对的数：网格世界 Q 表与最优 Q 表的差，FrozenLake 贪心策略的成功率，CartPole 解决所需的
-回合数和每回合的总奖励。画图所需的 Q 表存成小文件，插图只读这些文件。
+每一行按书中脚本的设置运行，记下能与页面说法核对的数：网格世界 Q 表与最优 Q 表的差，FrozenLake 贪心策略的
+成功率，CartPole 解决所需的回合数和每回合的总奖励。画图所需的 Q 表存成小文件，插图只读这些文件。
+
+书中给出的数写在各行的 ``book`` 里（不属于有效性键）：FrozenLake 的表 9.5.1（训练期间与测试时到达目标的
+百分比，“不打滑”一行对应本站书中写法的那一行），以及 CartPole 上 DQN、DDQN 10 次运行平均解决所需的回合数。
+
 """
 
 from __future__ import annotations
@@ -21,21 +24,25 @@ _SOURCES_DQN = ("adlk.ch09.dqn:build_q_model", "adlk.ch09.dqn:q_values_numpy", "
                 "adlk.ch09.dqn:DQNAgent", "adlk.ch09.dqn:run_episode", "adlk.ch09.envs:make_env")
 EVAL_EPISODES = 1000
 """FrozenLake 训练结束后，用贪心策略（不探索）评估的回合数。"""
+BOOK_RANDOM_SUCCESS = 1.5
+"""书中表 9.5.1 的“纯随机动作”一行（书中脚本的 ``-e``）：到达目标的百分比。本站没有对应的记录行。"""
 BLOCK = 1000
 """FrozenLake 训练曲线的分段长度：每 1000 个回合记一次到达目标的比例。"""
 
 
-def _frozen(row: str, slippery: bool, how: str, label: str) -> Run:
+def _frozen(row: str, slippery: bool, how: str, label: str, book: dict[str, float] | None = None) -> Run:
     params = {"env": "FrozenLake-v1", "is_slippery": slippery, "set_by": how, "episodes": 40000, "gamma": 0.9,
               "learning_rate": 0.1, "epsilon": 0.9, "epsilon_min": 0.1, "eval_episodes": EVAL_EPISODES}
     where = "传给 make" if how == "make" else "make 之后给属性赋值（书中写法）"
-    return Run(row, params, seeds=SEEDS, show={"冰面": label, "is_slippery=False 的写法": where if not slippery else "—"})
+    return Run(row, params, seeds=SEEDS, book=book or {},
+               show={"冰面": label, "is_slippery=False 的写法": where if not slippery else "—"})
 
 
-def _cartpole(row: str, double: bool) -> Run:
+def _cartpole(row: str, double: bool, book: float) -> Run:
     params = {"env": "CartPole-v0", "double": double, "max_episodes": 3000, "win_trials": 100, "win_reward": 195.0,
               "gamma": 0.9, "batch_size": 64, "epsilon_episodes": 500, "target_every": 10}
-    return Run(row, params, seeds=SEEDS, show={"方法": "DDQN" if double else "DQN", "环境": "CartPole-v0（195 分）"})
+    return Run(row, params, seeds=SEEDS, book={"episodes_to_solve": book},
+               show={"方法": "DDQN" if double else "DQN", "环境": "CartPole-v0（195 分）"})
 
 
 TABLES = (
@@ -48,20 +55,24 @@ TABLES = (
           runs=(Run("q-learning", {"max_wins": 2000, "gamma": 0.9, "epsilon": 0.9, "epsilon_decay": 0.9,
                                    "epsilon_min": 0.1}, seeds=SEEDS,
                     show={"设置": "γ = 0.9，ε 0.9 → 0.1，赢 2000 次"}),)),
-    Table(chapter="ch09", name="frozenlake", title="FrozenLake-v1 上的 Q 学习（书中 9.4 节的脚本，40,000 个回合）",
+    Table(chapter="ch09", name="frozenlake",
+          title="FrozenLake-v1 上的 Q 学习（书中 9.5 节的脚本，40,000 个回合；书中的数取自书中的表 9.5.1）",
           task="adlk.ch09.experiments:run_frozenlake", sources=_SOURCES_Q, show_columns=("冰面", "is_slippery=False 的写法"),
           metrics=(Metric("greedy_success", "贪心策略成功率 %", scale=100, digits=1, primary=True),
                    Metric("train_success", "训练期间到达目标 %", scale=100, digits=1),
                    Metric("slip_probability", "动作走偏的概率 %", scale=100, digits=1, higher_is_better=None)),
-          runs=(_frozen("slippery", True, "make", "打滑"),
+          # 书中表 9.5.1：“测试”是载入 Q 表、ε = 0、不再更新（书中脚本的 -d）时到达目标的百分比
+          runs=(_frozen("slippery", True, "make", "打滑", book={"greedy_success": 71.0, "train_success": 26.0}),
                 _frozen("not-slippery", False, "make", "不打滑"),
-                _frozen("book-attribute", False, "attribute", "书中的“不打滑”"))),
-    Table(chapter="ch09", name="cartpole", title="CartPole-v0 上的 DQN 与 DDQN（书中 9.6 节的脚本）",
+                _frozen("book-attribute", False, "attribute", "书中的“不打滑”",
+                        book={"greedy_success": 76.0, "train_success": 26.0}))),
+    Table(chapter="ch09", name="cartpole",
+          title="CartPole-v0 上的 DQN 与 DDQN（书中 9.6 节的脚本；书中的数是 10 次运行的平均）",
           task="adlk.ch09.experiments:run_cartpole", sources=_SOURCES_DQN, show_columns=("方法", "环境"),
           metrics=(Metric("episodes_to_solve", "解决时的回合", digits=0, higher_is_better=False, primary=True),
                    Metric("solved", "解决的比例 %", scale=100, digits=0),
                    Metric("env_steps", "环境步数", digits=0, higher_is_better=None)),
-          runs=(_cartpole("dqn", False), _cartpole("ddqn", True))),
+          runs=(_cartpole("dqn", False, 822.0), _cartpole("ddqn", True, 971.0))),
 )
 """第 9 章的全部表。"""
 

@@ -1,4 +1,4 @@
-"""表格型 Q 学习：书中 6 个状态的网格世界（9.2 节）与 FrozenLake（9.4 节），只用 NumPy。"""
+"""表格型 Q 学习：书中 6 个状态的网格世界（9.2 节）与 FrozenLake（9.3 节），只用 NumPy。"""
 
 from __future__ import annotations
 

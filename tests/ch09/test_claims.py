@@ -97,3 +97,63 @@ def test_cartpole_starts_with_poles_falling_after_about_twenty_steps(row):
     """9.4 节：开始时几乎全是随机动作，杆子二十步左右就倒。"""
     for h in histories(_result("ch09/cartpole", row)).values():
         assert 12 < np.mean(h["return"][:50]) < 30
+
+
+def test_frozenlake_learned_slippery_policies_fall_short_of_the_exact_optimum():
+    """9.3 节“最优策略能做到多少”：每个种子的贪心策略都低于最优策略的精确成功率，也低于 Gymnasium 的 0.70；
+    评估 1000 个回合得到的比例与精确概率相差不到 4 个标准误差；状态 4 的动作（向左）是最优的。"""
+    from adlk.ch09 import make_env
+    from adlk.ch09.optimal import greedy_policy, success_probability, value_iteration
+
+    env = make_env("FrozenLake-v1")
+    q_star = value_iteration(env, gamma=0.9)
+    optimum = success_probability(env, greedy_policy(q_star), max_steps=100)
+    slip = _result("ch09/frozenlake", "slippery")
+    for seed, m in slip["per_seed"].items():
+        q = load_artifact("ch09/frozenlake", "slippery", "q_table", seed=int(seed))["q_table"]
+        exact = success_probability(env, greedy_policy(q), max_steps=100)
+        assert exact < env.spec.reward_threshold < optimum
+        n = slip["counts"]["eval_episodes"]
+        assert abs(m["greedy_success"] - exact) < 4 * np.sqrt(exact * (1 - exact) / n)
+        assert q_star[4, int(np.argmax(q[4]))] == q_star[4].max()
+
+
+def test_grid_world_seed_1_never_tried_left_in_state_3():
+    """9.2 节的插图说明点名种子 1：它的 Q(3, 左) 停在 0，而 Q*(3, 左) = 72.9。"""
+    from adlk.ch09 import QWorld, optimal_q
+
+    q = load_artifact("ch09/gridworld", "q-learning", "q_table", seed=1)["q_table"]
+    assert q[3, 0] == 0.0 and optimal_q(QWorld())[3, 0] == pytest.approx(72.9)
+
+
+def test_the_books_numbers_are_declared_and_shown_beside_ours():
+    """9.3、9.4 节的结果表把书中的数（表 9.5.1；DQN/DDQN 10 次运行的平均）放在本站的数旁边。
+
+    书中的“不打滑”一行写在书中写法那一行；书中没有真正不打滑的一行。书中两行训练期间的百分比相同，
+    且接近本站打滑冰面上的值（页面上生成的那句话依赖这一点）。
+    """
+    from dataclasses import replace
+
+    from adlk.runs.runner import run_key
+    from adlk.site.report import load_results, render_table
+
+    frozen = next(t for t in TABLES if t.name == "frozenlake")
+    cart = next(t for t in TABLES if t.name == "cartpole")
+    book = {r.row: r.book for r in frozen.runs}
+    assert book["not-slippery"] == {}
+    assert book["book-attribute"]["train_success"] == book["slippery"]["train_success"]
+    slip = _result("ch09/frozenlake", "slippery")
+    assert abs(100 * slip["metrics"]["train_success"] - book["slippery"]["train_success"]) < 3
+    assert {r.row: r.book for r in cart.runs} == {"dqn": {"episodes_to_solve": 822.0},
+                                                  "ddqn": {"episodes_to_solve": 971.0}}
+    rows = load_results(RESULTS, [frozen, cart])
+    assert " / 76.0" in render_table(frozen, rows["ch09/frozenlake"])
+    assert " / 971" in render_table(cart, rows["ch09/cartpole"])
+    # 书中的数不进入有效性键：记录的行仍然有效
+    from adlk.profiles import get_profile
+
+    for table in (frozen, cart):
+        for run in table.runs:
+            key = run_key(table, run, get_profile("full"))
+            assert read_result(result_path(RESULTS, table, run))["key"] == key
+            assert run_key(table, replace(run, book={}), get_profile("full")) == key

@@ -53,3 +53,24 @@ def test_the_books_attribute_assignment_leaves_the_lake_slippery():
     assert len(book.unwrapped.P[0][1]) == 3
     assert np.array_equal(_down_from_start(book, seed=3), _down_from_start(default, seed=3))
     assert np.mean(_down_from_start(book) != 4) > 0.5
+
+
+def test_cartpole_terminates_at_12_degrees_and_2_4_units():
+    """9.4 节：CartPole 在杆子偏离竖直超过 12°（书中写 15°）或小车离中心超过 2.4 时终止。
+
+    Gymnasium 1.4 的 ``CartPoleEnv`` 把阈值存在 ``theta_threshold_radians`` 和 ``x_threshold`` 里；
+    这里还真的走一步越过阈值，确认 ``terminated`` 随之为真。
+    """
+    import math
+
+    env = make_env("CartPole-v0")
+    cart = env.unwrapped
+    assert math.degrees(cart.theta_threshold_radians) == pytest.approx(12.0)
+    assert cart.x_threshold == pytest.approx(2.4)
+    env.reset(seed=0)
+    cart.state = np.array([0.0, 0.0, math.radians(12.5), 0.0])
+    assert env.step(0)[2], "a pole beyond 12 degrees must terminate the episode"
+    env.reset(seed=0)
+    cart.state = np.array([0.0, 0.0, math.radians(11.0), 0.0])
+    # 11° 的杆子一步之内不会越过 12°
+    assert not env.step(1)[2]

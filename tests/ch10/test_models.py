@@ -51,3 +51,29 @@ def test_autoencoder_is_the_books_and_the_actor_freezes_the_encoder():
     assert sum(int(np.prod(v.shape)) for v in value.trainable_variables) == 33
     mean, stddev = actor.predict_on_batch(np.array([[-0.5, 0.0], [0.3, 0.05]], dtype="float32"))
     assert np.allclose(mean, 0) and np.allclose(stddev, math.log(2.0))
+
+
+def test_the_books_resampled_logp_gives_the_mean_no_gradient_unless_clipped():
+    """10.2 节：书中的 logp 在模型里重新抽样 a = μ + σε（TFP 的 Normal 是可重参数化的），裁剪后求对数概率。
+
+    没被裁剪的样本，log π(a) = −ε²/2 − log σ − ½ log 2π：对 μ 的梯度为 0，对 σ 的梯度恒为 −1/σ；
+    被裁剪的样本，∂/∂μ = (a − μ)/σ²。把执行过的动作当常数（本站的写法）时，∂/∂μ = (a − μ)/σ²。
+    """
+    import tensorflow as tf
+
+    from adlk.ch10 import gaussian_log_prob
+
+    eps = tf.constant([-2.5, -0.7, 0.0, 0.3, 1.8, 2.0], dtype="float32")
+    mean = tf.Variable(tf.fill([6], 0.1))
+    stddev = tf.Variable(tf.fill([6], 0.6))
+    with tf.GradientTape(persistent=True) as tape:
+        book = gaussian_log_prob(tf.clip_by_value(mean + stddev * eps, -1.0, 1.0), mean, stddev)
+        ours = gaussian_log_prob(tf.stop_gradient(mean + stddev * eps), mean, stddev)
+    a = (0.1 + 0.6 * eps).numpy()
+    clipped = np.abs(a) > 1.0
+    assert clipped.tolist() == [True, False, False, False, True, True]
+    book_mu = tape.gradient(book, mean).numpy()
+    assert np.all(book_mu[~clipped] == 0.0)
+    assert np.allclose(book_mu[clipped], (np.clip(a, -1, 1) - 0.1)[clipped] / 0.36, rtol=1e-5)
+    assert np.allclose(tape.gradient(book, stddev).numpy()[~clipped], -1 / 0.6, rtol=1e-5)
+    assert np.allclose(tape.gradient(ours, mean).numpy(), (a - 0.1) / 0.36, rtol=1e-4, atol=1e-6)
