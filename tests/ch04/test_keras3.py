@@ -100,3 +100,30 @@ def test_keras_ops_has_no_backend_independent_gradient():
              if name in {"grad", "gradient", "gradients", "value_and_grad", "vjp", "jacobian"}]
     assert not found, (f"keras.ops now has {found}: the GAN train step could become backend independent; "
                        "revise docs/ch04/keras3.md")
+
+
+def test_train_function_is_not_retraced_when_trainable_changes_afterwards():
+    """习题 4 的提示：训练函数只在第一次调用时追踪；此后再冻结模型，它照样更新参数（不重新追踪）。"""
+    model = _tiny_classifier()
+    model.compile(loss="binary_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.5))
+    x, y = np.ones((8, 4), "float32"), np.ones((8, 1), "float32")
+    model.train_on_batch(x, y)  # 追踪时可训练
+    model.trainable = False
+    before = [w.copy() for w in model.get_weights()]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.train_on_batch(x, y)
+    changed = any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    assert changed, ("Keras now retraces the train function when `trainable` changes: the hint of exercise 4 in "
+                     "docs/ch04/exercises.md and the stop-gap paragraph of docs/ch04/keras3.md need revising")
+
+
+def test_book_layer_spellings():
+    """4.2 节：书中的 LeakyReLU(alpha=) 在 Keras 3 上只是过时（给出警告），keras.layers.merge 模块已不存在。"""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        layer = layers.LeakyReLU(alpha=0.2)
+    assert layer.negative_slope == pytest.approx(0.2)
+    assert any("negative_slope" in str(w.message) for w in caught)
+    with pytest.raises(ImportError):
+        import keras.layers.merge  # noqa: F401

@@ -65,3 +65,19 @@ def test_weights_need_the_weights_h5_suffix(tmp_path):
         vae.load_weights(str(tmp_path / "vae_mlp_mnist.tf"))
     vae.save_weights(str(tmp_path / "vae_mlp_mnist.weights.h5"))
     vae.load_weights(str(tmp_path / "vae_mlp_mnist.weights.h5"))
+
+
+def test_saving_the_weights_of_a_vae_trained_only_through_train_step_fails(tmp_path):
+    """8.3 节：fit() 只调用 train_step，从没调用过 VAE 本身，vae.save_weights() 报“has not yet been built”；
+    编码器和解码器是函数式模型，可以各自保存。"""
+    import numpy as np
+
+    from adlk.ch08 import VAE, build_mlp_vae
+
+    encoder, decoder = build_mlp_vae(intermediate_dim=8)
+    vae = VAE(encoder, decoder)
+    vae.compile(optimizer="adam")
+    vae.fit(np.random.default_rng(0).uniform(size=(16, 784)).astype("float32"), epochs=1, batch_size=8, verbose=0)
+    with pytest.raises(ValueError, match="not yet been built"):
+        vae.save_weights(str(tmp_path / "vae.weights.h5"))
+    decoder.save_weights(str(tmp_path / "decoder.weights.h5"))
