@@ -26,7 +26,7 @@ def judge_summary(ctx: ReportContext) -> Snippet:
 
 
 def progress_table(ctx: ReportContext, rows: list[tuple[str, str]], command: str) -> Snippet:
-    """各行在每个样本时刻的分数：Fréchet 距离、类别熵，条件模型再加认对的比例；末尾是步数与用时。"""
+    """各行在每个快照时刻的分数：Fréchet 距离、类别熵，条件模型再加认对的比例；末尾是步数与用时。"""
     lines = ["| 模型 | 步 | Fréchet 距离 | 类别熵（nats） | 认出所要数字 |", "|---|---|---|---|---|"]
     uses, tail = [], []
     for table_id, row in rows:
@@ -93,12 +93,26 @@ def book_length(ctx: ReportContext) -> str:
             + conditions(bench) + "五个模型的每步用时见 [5.4 节](../ch05/results.md#各模型的速度)。\n")
 
 
+def final_losses(ctx: ReportContext, table_id: str, row: str) -> Snippet:
+    """本站记录的最后 100 步（10 个记录点）的平均损失，放在书中 40,000 步的损失旁边。"""
+    data = ctx.result(table_id, row)
+    name = NAMES[row]
+    if data is None:
+        return Snippet(spaced("尚无", name, "的运行记录") + f"：运行 `python -m adlk reproduce {table_id}` 之后重新生成。\n")
+    m, steps = data["metrics"], data["counts"]["steps"]
+    text = (spaced("本站的", name, "只训练了") + f" {steps:,} 步（书中的 {steps / 40_000:.1%}），最后 100 步的平均损失是判别器 "
+            f"{m['d_loss']:.2f}、生成器 {m['g_loss']:.2f}。GAN 的两个损失此消彼长，数值与书中的相近与否都说明不了样本"
+            "是否已经达到书中的质量：样本好坏要看图和分数（[4.5 节](results.md)）。\n")
+    return Snippet(text, [(table_id, row)])
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 4 章页面经 ``--8<--`` 引入的特有片段。"""
     return {
         "ch04/judge.md": judge_summary(ctx),
         "ch04/cgan-verdict.md": conditional_verdict(ctx, "ch04/cgan", "cgan"),
         "ch04/book-length.md": book_length(ctx),
+        "ch04/dcgan-losses.md": final_losses(ctx, "ch04/dcgan", "dcgan"),
         "ch04/progress.md": progress_table(ctx, [("ch04/dcgan", "dcgan"), ("ch04/cgan", "cgan")],
                                            "python -m adlk reproduce ch04"),
     }

@@ -1,7 +1,7 @@
 """第 5 章的运行记录：WGAN、LSGAN 与 ACGAN，按书中脚本的设置训练，步数按 CPU 预算缩短。
 
 训练、样本网格与打分和第 4 章完全相同（:func:`adlk.ch04.experiments.train_and_score`），评判网络也是
-第 4 章记录下来的那一个，所以两章的分数可以直接比较。LSGAN、ACGAN 的步数与第 4 章的 DCGAN、CGAN 相同；
+第 4 章记录下来的那一个，所以两章的分数用的是同一把尺子（条件模型与无条件模型仍要分组比较）。LSGAN、ACGAN 的步数与第 4 章的 DCGAN、CGAN 相同；
 WGAN 每一步训练判别器 5 次，步数减半（各模型每步的用时见 :mod:`adlk.ch05.bench`）。
 """
 

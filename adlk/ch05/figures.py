@@ -120,3 +120,32 @@ def quality() -> Figure:
         return placeholder("五种 GAN 的分数", "python -m adlk reproduce ch04 ch05")
     fig.tight_layout()
     return fig
+
+
+@figure("ch05/cgan-acgan-digits.png")
+def cgan_acgan_digits() -> Figure:
+    """条件 GAN 与 ACGAN 最后一步的样本并排：同一组固定的 z 与标签，每一列要求同一个数字，认错的框成红色。"""
+    from matplotlib.patches import Rectangle
+
+    from adlk.ch04.figures import mosaic
+    from adlk.site.figures import load_artifact
+
+    rows = (("ch04/cgan", "cgan", "条件 GAN"), ("ch05/acgan", "acgan", "ACGAN"))
+    found = [(label, load_artifact(table_id, row, "samples")) for table_id, row, label in rows]
+    if any(data is None for _, data in found):
+        return placeholder("条件 GAN 与 ACGAN 逐个数字比较", "python -m adlk reproduce ch04/cgan ch05/acgan")
+    fig, axes = plt.subplots(1, 2, figsize=(10, 5.4))
+    for ax, (label, data) in zip(axes, found):
+        images, predicted, labels = data["images"][-1], data["predicted"][-1], data["labels"]
+        ax.imshow(mosaic(images), cmap="gray", vmin=0, vmax=255)
+        for i in np.flatnonzero(predicted != labels):
+            r, c = divmod(int(i), 10)
+            ax.add_patch(Rectangle((c * 30 - 1, r * 30 - 1), 29, 29, fill=False, edgecolor=RED, lw=1.5))
+        right = np.mean(predicted == labels)
+        ax.set_title(f"{label}，第 {int(data['steps'][-1]):,} 步：评判网络认对 {100 * right:.0f}%", fontsize=10)
+        ax.set_xticks(np.arange(10) * 30 + 14, [str(d) for d in range(10)], fontsize=8)
+        ax.set_yticks([])
+        ax.tick_params(length=0)
+    fig.suptitle("同一组固定的 z 与标签（每一列要求同一个数字；红框：评判网络认出的不是所要的数字）", y=1.0)
+    fig.tight_layout()
+    return fig

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from adlk.ch04.experiments import EVAL_SAMPLES
 from adlk.ch04.report import NAMES, conditional_verdict, progress_table
 from adlk.runs.provenance import under_load
 from adlk.runs.speed import bench_path, read_bench
@@ -10,13 +11,15 @@ from adlk.site.report import LOADED_MARK, ReportContext, Snippet, loaded_note
 ROWS = [("ch04/dcgan", "dcgan"), ("ch04/cgan", "cgan"), ("ch05/unconditional", "wgan"),
         ("ch05/unconditional", "lsgan"), ("ch05/acgan", "acgan")]
 """五个模型的 (表, 行)。"""
+CONDITIONAL = ("cgan", "acgan")
+"""条件模型：每个数字恰好生成同样多的样本，类别比例天然正确，只与条件模型放在一组里比较。"""
 
 
 def comparison(ctx: ReportContext) -> Snippet:
     """五个模型最后一步的分数、步数与用时。"""
     head = "| 模型 | 损失 | 步数 | Fréchet 距离 | 类别熵（nats） | 认出所要数字 | 用时（分钟） |"
     lines = [head, "|---|---|---|---|---|---|---|"]
-    uses, scores = [], []
+    uses, scores, groups = [], [], {True: [], False: []}
     for table_id, row in ROWS:
         data = ctx.result(table_id, row)
         if data is None:
@@ -25,6 +28,9 @@ def comparison(ctx: ReportContext) -> Snippet:
         uses.append((table_id, row))
         m = data["metrics"]
         scores.append((NAMES[row], m["frechet"]))
+        steps = data["counts"]["steps"]
+        note = "" if steps == max_steps(ctx) else f"，{steps:,} 步"
+        groups[row in CONDITIONAL].append((NAMES[row], m["frechet"], note))
         loss = data.get("run", {}).get("params", {}).get("model", row)
         kind = {"dcgan": "交叉熵", "cgan": "交叉熵", "wgan": "Wasserstein", "lsgan": "平方误差",
                 "acgan": "交叉熵 + 分类"}[loss]
@@ -36,7 +42,7 @@ def comparison(ctx: ReportContext) -> Snippet:
     text += ("“用时”是各行记录时花掉的时间（含每个时刻给样本打分），各行在不同时间记录，只说明这一行花了多久，"
              "快慢的比较见下文同一次测量的每步用时。")
     text += loaded_note([ctx.result(t, r) for t, r in uses])
-    text += ranking(scores)
+    text += grouped_ranking(groups[True], groups[False])
     real = ctx.result("ch04/judge", "cnn")
     if real is not None:
         uses.append(("ch04/judge", "cnn"))
@@ -76,11 +82,83 @@ def speed(bench: dict | None) -> str:
     return text + conditions(bench) + "\n"
 
 
+def max_steps(ctx: ReportContext) -> int:
+    """五个模型里最长的步数（其余模型在排序句里注明自己的步数）。"""
+    steps = [d["counts"]["steps"] for d in (ctx.result(t, r) for t, r in ROWS) if d is not None]
+    return max(steps, default=0)
+
+
+def grouped_ranking(conditional: list[tuple[str, float, str]], unconditional: list[tuple[str, float, str]]) -> str:
+    """条件模型与无条件模型分组，各自按 Fréchet 距离从小到大排列，并说明为什么不跨组比较。
+
+    每一项是（名字，Fréchet 距离，括号里的附注，如步数较少的模型的步数）。
+    """
+    parts = [f"{label}：{' < '.join(f'{n}（{v:.1f}{note}）' for n, v, note in sorted(group, key=lambda i: i[1]))}"
+             for label, group in (("条件模型", conditional), ("无条件模型", unconditional)) if len(group) >= 2]
+    if not parts:
+        return ""
+    text = "按最后一步的 Fréchet 距离从小到大，" + "；".join(parts) + "。"
+    if conditional and unconditional:
+        text += (f"两组之间不直接比较：条件模型每个数字恰好生成 {EVAL_SAMPLES // 10} 张，只要遵守标签，类别比例就是对的，类别熵接近满分，"
+                 "Fréchet 距离也因类别比例正确而占便宜；无条件模型得不到这份帮助。")
+    return text
+
+
+def wasserstein_curve(ctx: ReportContext) -> Snippet:
+    """WGAN 的 Wasserstein 估计在哪一步最高、最后是多少，与同期的 Fréchet 距离并列。"""
+    data = ctx.result("ch05/unconditional", "wgan")
+    if data is None:
+        return Snippet("尚无 WGAN 的运行记录：运行 `python -m adlk reproduce ch05/unconditional` 之后重新生成。\n")
+    h = data["history"]
+    w, steps = h["wasserstein"], h["step"]
+    top = max(range(len(w)), key=w.__getitem__)
+    f, marks = h["snapshot_frechet"], h["snapshot_step"]
+    if 0 < top < len(w) - 1:
+        shape = (f"本站的记录里，这条曲线先升后降：每 10 步的平均值在第 {steps[top]:,} 步最高（{w[top]:.1f}），"
+                 f"第一个记录点是 {w[0]:.1f}，最后一步降到 {w[-1]:.1f}。开头的上升是判别器还在学着逼近那个上确界，"
+                 "估计值起初远小于它要估计的量；此后它才随生成分布靠近真实分布而下降。")
+    elif top == len(w) - 1:
+        shape = f"本站的记录里，这条曲线一直在上升（第一个记录点 {w[0]:.1f}，最后一步 {w[-1]:.1f}），判别器还没有逼近上确界。"
+    else:
+        shape = f"本站的记录里，这条曲线从第一个记录点（{w[0]:.1f}）起下降到最后一步的 {w[-1]:.1f}。"
+    together = f"同期的 Fréchet 距离从第 {marks[0]:,} 步的 {f[0]:.1f} 降到第 {marks[-1]:,} 步的 {f[-1]:.1f}（见上表）。"
+    return Snippet(shape + together + "\n", [("ch05/unconditional", "wgan")])
+
+
+def per_digit(ctx: ReportContext) -> Snippet:
+    """条件 GAN 与 ACGAN 最后一步的样本网格里，每个数字被评判网络认对了几张（每个数字 10 张）。"""
+    from adlk.site.figures import load_artifact
+
+    rows = (("ch04/cgan", "cgan"), ("ch05/acgan", "acgan"))
+    counts, uses = {}, []
+    for table_id, row in rows:
+        samples = load_artifact(table_id, row, "samples")
+        if samples is None:
+            continue
+        uses.append((table_id, row))
+        labels, predicted = samples["labels"], samples["predicted"][-1]
+        counts[row] = [(int(((labels == d) & (predicted == d)).sum()), int((labels == d).sum())) for d in range(10)]
+    if len(counts) < 2:
+        return Snippet("尚无条件 GAN 与 ACGAN 两者的运行记录：运行 `python -m adlk reproduce ch04/cgan ch05/acgan`。\n")
+    n = counts["cgan"][0][1]
+    lines = ["| 数字 | " + " | ".join(str(d) for d in range(10)) + " |", "|---" * 11 + "|"]
+    for row in ("cgan", "acgan"):
+        lines.append(f"| {NAMES[row]} | " + " | ".join(str(c) for c, _ in counts[row]) + " |")
+    better = [d for d in range(10) if counts["acgan"][d][0] > counts["cgan"][d][0]]
+    worse = [d for d in range(10) if counts["acgan"][d][0] < counts["cgan"][d][0]]
+    text = "\n".join(lines) + "\n\n"
+    text += (f"表中是最后一步的样本网格里每个数字被评判网络认对的张数（每个数字只有 {n} 张，差一两张说明不了什么）。"
+             f"ACGAN 多认对的数字：{'、'.join(map(str, better)) or '无'}；少认对的数字：{'、'.join(map(str, worse)) or '无'}。\n")
+    return Snippet(text, uses)
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 5 章页面经 ``--8<--`` 引入的特有片段。"""
     return {
         "ch05/comparison.md": comparison(ctx),
         "ch05/acgan-verdict.md": conditional_verdict(ctx, "ch05/acgan", "acgan"),
+        "ch05/wasserstein-curve.md": wasserstein_curve(ctx),
+        "ch05/per-digit.md": per_digit(ctx),
         "ch05/progress.md": progress_table(ctx, ROWS[2:], "python -m adlk reproduce ch05"),
         "ch05/speed.md": speed(read_bench(bench_path(ctx.docs, "cpu", "ch05-steps"))),
     }

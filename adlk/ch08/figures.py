@@ -116,9 +116,9 @@ def _arrow(ax, start, end, color="black", style="-|>", ls="-") -> None:
 
 @figure("ch08/reparameterization.png")
 def reparameterization() -> Figure:
-    """左：z 直接从 N(μ, σ²) 采样，梯度过不去；右：噪声 ε 作为输入，z = μ + σ ⊙ ε 对 μ、σ 可导。"""
+    """左：z 直接从 N(μ, σ²) 采样，反向传播穿不过采样这一步；右：噪声 ε 作为输入，z = μ + σ ⊙ ε 对 μ、σ 可导。"""
     fig, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-    for ax, title in zip(axes, ("直接采样：梯度在采样处中断", "重参数化：采样移到计算图之外")):
+    for ax, title in zip(axes, ("直接采样：反向传播在采样处中断", "重参数化：采样移到计算图之外")):
         ax.set_xlim(0, 10)
         ax.set_ylim(0, 6)
         ax.axis("off")
@@ -137,7 +137,7 @@ def reparameterization() -> Figure:
     _arrow(left, (5.5, 3.9), (6.15, 3.25))
     _arrow(left, (5.5, 2.1), (6.15, 2.75))
     _arrow(left, (7.65, 3.0), (8.15, 3.0))
-    left.text(6.9, 1.5, "随机节点：对 μ、σ 没有导数", ha="center", color=RED, fontsize=10)
+    left.text(6.9, 1.5, "随机节点：反向传播穿不过去", ha="center", color=RED, fontsize=10)
     _box(right, (6.9, 3.0), 1.5, 1.0, "$\\mathbf{z} = \\boldsymbol{\\mu} + \\boldsymbol{\\sigma} \\odot \\boldsymbol{\\epsilon}$",
          GREEN, fill="#eaf5ec", fontsize=9)
     _box(right, (6.9, 0.9), 1.7, 0.7, "$\\boldsymbol{\\epsilon} \\sim \\mathcal{N}(\\mathbf{0}, \\mathbf{I})$", ORANGE,
@@ -207,7 +207,7 @@ def reconstructions_vae() -> Figure:
     return _reconstruction_figure(rows, "测试图像与它们的重建（z 取编码器给出的均值）")
 
 
-def _history_figure(table: str, rows: tuple[tuple[str, str], ...], title: str) -> Figure:
+def _history_figure(table: str, rows: tuple[tuple[str, str], ...], title: str, unit: str) -> Figure:
     from adlk.runs.results import read_result
     from adlk.site.figures import result_file
 
@@ -224,7 +224,7 @@ def _history_figure(table: str, rows: tuple[tuple[str, str], ...], title: str) -
         epochs = np.arange(1, len(history["val_reconstruction_loss"]) + 1)
         ax.plot(epochs, history["val_reconstruction_loss"], color=color, label=label)
         ax2.plot(epochs, history["val_kl_loss"], color=color, label=label)
-    ax.set_title("测试集重建项（nats/图）")
+    ax.set_title(f"测试集重建项（{unit}）")
     ax2.set_title("测试集 KL 项（nats/图）")
     for a in (ax, ax2):
         a.set_xlabel("轮")
@@ -238,7 +238,7 @@ def _history_figure(table: str, rows: tuple[tuple[str, str], ...], title: str) -
 @figure("ch08/history-vae.png")
 def history_vae() -> Figure:
     """每轮结束时测试集上的重建项与 KL 项。"""
-    return _history_figure("vae", VAE_ROWS, "训练过程（本站记录）")
+    return _history_figure("vae", VAE_ROWS, "训练过程（本站记录）", "MSE × 784，平方误差之和/图")
 
 
 # ---------------------------------------------------------------- 8.5 条件 VAE、8.6 β-VAE
@@ -335,4 +335,4 @@ def reconstructions_cvae() -> Figure:
 @figure("ch08/history-cvae.png")
 def history_cvae() -> Figure:
     """条件 VAE 与 β-VAE 每轮结束时测试集上的重建项与 KL 项。"""
-    return _history_figure("cvae", CVAE_ROWS, "训练过程（本站记录）")
+    return _history_figure("cvae", CVAE_ROWS, "训练过程（本站记录）", "BCE × 784，nats/图")

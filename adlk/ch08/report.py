@@ -67,7 +67,8 @@ def latent_stats(ctx: ReportContext) -> Snippet:
                 f"{m['test_bce_reconstruction']:.1f}", f"{m['test_kl']:.2f}", f"{m['kl_dim0']:.2f}",
                 f"{m['kl_dim1']:.2f}", f"{m['z_mean_std0']:.2f}", f"{m['z_mean_std1']:.2f}",
                 share]) + " |")
-    note = ("\n测试集 10,000 张图像的平均值，单位 nats/图；“KL 项”是两维之和；标准差是 10,000 个均值 "
+    note = ("\n测试集 10,000 张图像的平均值：用 MSE 训练的行，“重建项（训练所用）”是平方误差之和，不是 nats；"
+            "其余各列（伯努利重建项与各个 KL）的单位是 nats/图。“KL 项”是两维之和；标准差是 10,000 个均值 "
             "$\\boldsymbol{\\mu}(\\mathbf{x})$ 在这一维上的标准差；“类别解释的方差比例”是 5,000 个均值的总方差中"
             "各数字中心之间的方差所占的比例：接近 1 表示各数字在隐空间里各占一块，接近 0 表示各数字铺满同一片区域。\n")
     if not uses:
@@ -84,7 +85,7 @@ BOOK_ROLES = {"cvae": (1, 0), "beta-9": (0, 1)}
 β = 9 时 z[0] 管倾斜、z[1] 管宽窄）。"""
 TRAVERSAL_ROWS = ("cvae", "beta-9", "beta-10")
 IGNORED_KL = 0.1
-"""一维隐变量的 KL 低于它（nat），就说编码器和解码器忽略了这一维。"""
+"""一维隐变量的 KL 低于它（nats），就说编码器和解码器忽略了这一维。"""
 
 
 def shape_measures(image: np.ndarray) -> tuple[float, float]:
@@ -182,7 +183,7 @@ def traversal_summary(ctx: ReportContext) -> Snippet:
         kl = [data["metrics"]["kl_dim0"], data["metrics"]["kl_dim1"]]
         weak = int(np.argmin(kl))
         if kl[weak] < IGNORED_KL:
-            text += (f"；z[{weak}] 的 KL 只有 {kl[weak]:.2f} nat，它几乎不携带信息，编码器和解码器都忽略了它，"
+            text += (f"；z[{weak}] 的 KL 只有 {kl[weak]:.2f} nats，它几乎不携带信息，编码器和解码器都忽略了它，"
                      "分布缩成了一维")
         if abs(corr) > 0.9:
             text += f"；两维均值的相关系数是 {corr:+.2f}，点云缩成了一条斜线，两个隐变量总是一起变化，实际上只剩一个方向"
@@ -202,6 +203,24 @@ def traversal_summary(ctx: ReportContext) -> Snippet:
     return Snippet("\n".join(lines) + "\n" + note, uses)
 
 
+def recording_load(ctx: ReportContext, table_id: str, row: str) -> Snippet:
+    """记录开始时机器的 1 分钟平均负载与核数：负载高于核数时说明还有别的任务在运行，用时偏长。"""
+    data = ctx.result(table_id, row)
+    if data is None:
+        return Snippet(f"尚无这一行的运行记录：运行 `python -m adlk reproduce {table_id} --only {row}` 之后重新生成。\n")
+    prov = data["provenance"]
+    load, cores = (prov.get("load_average") or [None])[0], prov.get("cpu_count")
+    if load is None or cores is None:
+        return Snippet("这次记录没有留下机器的负载。\n", [(table_id, row)])
+    text = f"记录开始时，这台 {cores} 核机器的 1 分钟平均负载是 {load:.1f}"
+    if load > cores:
+        text += "，高于核数：机器上还同时运行着别的任务，所以比空闲时慢。"
+    else:
+        text += "，没有超过核数。"
+    return Snippet(text + "\n", [(table_id, row)])
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 8 章页面经 ``--8<--`` 引入的特有片段。"""
-    return {"ch08/latent-stats.md": latent_stats(ctx), "ch08/traversal.md": traversal_summary(ctx)}
+    return {"ch08/latent-stats.md": latent_stats(ctx), "ch08/traversal.md": traversal_summary(ctx),
+            "ch08/cnn-load.md": recording_load(ctx, "ch08/vae", "cnn")}
