@@ -217,7 +217,30 @@ def test_task_missing_a_declared_metric_is_an_error(tmp_path):
         reproduce(bad, tmp_path, profile=SMOKE, progress=False)
 
 
-def test_atomic_write_keeps_old_file_on_failure(tmp_path):
+def test_atomic_write_interrupted_at_the_rename_keeps_the_old_file(tmp_path, monkeypatch):
+    """The new text is fully written to the temporary file, then the rename fails: the old file is intact and
+    the temporary file is removed."""
+    import os
+    from pathlib import Path
+
+    path = tmp_path / "r.json"
+    write_json_atomic(path, {"a": 1})
+    renames = []
+
+    def interrupted(src, dst):
+        renames.append((Path(src), Path(dst)))
+        assert json.loads(Path(src).read_text()) == {"a": 2}  # the new content reached the temporary file
+        raise KeyboardInterrupt("interrupted at the rename")
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_json_atomic(path, {"a": 2})
+    assert renames and renames[0][1] == path and renames[0][0].parent == tmp_path
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert list(tmp_path.iterdir()) == [path], "temporary file left behind"
+
+
+def test_atomic_write_of_unserialisable_data_touches_nothing(tmp_path):
     path = tmp_path / "r.json"
     write_json_atomic(path, {"a": 1})
 
