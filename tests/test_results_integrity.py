@@ -16,11 +16,14 @@ Each check is its own test function, parametrized by the file, so a failure name
   column, the mean (and ``± spread``) at the metric's scale and digits, computed here independently of the
   renderer.
 - ``test_every_result_file_belongs_to_a_declared_row``: no orphaned result file lingers under a chapter.
+- ``test_generated_mean_and_spread_use_one_scale``: every "a ± b" in a chapter's generated snippets is the mean
+  and sample spread of one metric of a row the snippet uses, both at the same scale (1 or the metric's).
 """
 
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +73,8 @@ IDS = [r.name for r in RECORDED]
 
 
 def _close(a: float, b: float) -> bool:
+    if math.isnan(a) and math.isnan(b):
+        return True
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
 
 
@@ -209,3 +214,64 @@ def test_rendered_cell_is_the_value_at_the_metric_scale(rec: Recorded):
     wrong = [f"{m.key}: table shows {cells[m.key]!r}, expected {expected_cell(m, data)!r}"
              for m in rec.table.metrics if cells[m.key] != expected_cell(m, data)]
     assert not wrong, f"{rec.name}: " + "; ".join(wrong)
+
+
+PLUS_MINUS = re.compile(r"(-?\d[\d,]*(?:\.(\d+))?)(%?) ± (\d[\d,]*(?:\.\d+)?)(%?)")
+
+
+def spread_pairs_unmatched(text: str, used: list[dict], scales: dict[str, set[float]]) -> list[str]:
+    """The "a ± b" in ``text`` that are not (mean, spread) of one metric of a used row at one scale."""
+    unmatched = []
+    for m in PLUS_MINUS.finditer(text):
+        a, b = float(m.group(1).replace(",", "")), float(m.group(4).replace(",", ""))
+        digits = len(m.group(2) or "")
+        found = False
+        for data in used:
+            for key, mean in data["metrics"].items():
+                spread = data.get("spread", {}).get(key)
+                if spread is None:
+                    continue
+                for scale in scales.get(key, set()) | {1.0, 100.0 if m.group(3) else 1.0}:
+                    if round(scale * mean, digits) == round(a, digits) and round(scale * spread, digits) == round(
+                            b, digits):
+                        found = True
+        if not found:
+            unmatched.append(m.group(0))
+    return unmatched
+
+
+def _chapters_with_snippets() -> list[str]:
+    from adlk.runs.registry import chapter_module
+
+    return [ch for ch in chapters() if hasattr(chapter_module(ch, "report") or object(), "snippets")]
+
+
+@pytest.fixture(scope="module")
+def report_context():
+    from adlk.site.report import ReportContext, load_results
+
+    return ReportContext(cpu=load_results(RESULTS / "cpu"), gpu=load_results(RESULTS / "gpu"), docs=DOCS)
+
+
+@pytest.mark.parametrize("chapter", _chapters_with_snippets())
+def test_generated_mean_and_spread_use_one_scale(chapter: str, report_context):
+    from adlk.runs.registry import chapter_module
+    from adlk.site.report import Snippet
+
+    ctx = report_context
+    scales = {m.key: {m.scale} for t in tables() for m in t.metrics}
+    wrong = []
+    for name, snippet in chapter_module(chapter, "report").snippets(ctx).items():
+        if not isinstance(snippet, Snippet) or not snippet.uses:
+            continue
+        device = "gpu" if name.startswith("gpu/") else "cpu"
+        used = [d for t, r in snippet.uses if (d := ctx.result(t, r, device)) is not None]
+        wrong += [f"{name}: {pair!r}" for pair in spread_pairs_unmatched(snippet.text, used, scales)]
+    assert not wrong, f"mean ± spread that is no recorded metric at one scale: {wrong}"
+
+
+def test_spread_check_catches_a_spread_without_its_scale():
+    data = {"metrics": {"greedy_success": 0.53}, "spread": {"greedy_success": 0.053}}
+    assert spread_pairs_unmatched("成功率 53.0% ± 5.3%", [data], {"greedy_success": {100.0}}) == []
+    assert spread_pairs_unmatched("成功率 53.0% ± 0.1%", [data], {"greedy_success": {100.0}}) == ["53.0% ± 0.1%"]
+    assert spread_pairs_unmatched("成功率 73.0% ± 5.3%", [data], {"greedy_success": {100.0}}) == ["73.0% ± 5.3%"]
