@@ -16,6 +16,8 @@ Each check is its own test function, parametrized by the file, so a failure name
   column, the mean (and ``± spread``) at the metric's scale and digits, computed here independently of the
   renderer.
 - ``test_every_result_file_belongs_to_a_declared_row``: no orphaned result file lingers under a chapter.
+- ``test_recorded_constants_are_todays``: files that record the module-level constants their task read
+  (``constants``, written by the runner since these were not part of the validity key) still match today's.
 - ``test_generated_mean_and_spread_use_one_scale``: every "a ± b" in a chapter's generated snippets is the mean
   and sample spread of one metric of a row the snippet uses, both at the same scale (1 or the metric's).
 """
@@ -275,3 +277,33 @@ def test_spread_check_catches_a_spread_without_its_scale():
     assert spread_pairs_unmatched("成功率 53.0% ± 5.3%", [data], {"greedy_success": {100.0}}) == []
     assert spread_pairs_unmatched("成功率 53.0% ± 0.1%", [data], {"greedy_success": {100.0}}) == ["53.0% ± 0.1%"]
     assert spread_pairs_unmatched("成功率 73.0% ± 5.3%", [data], {"greedy_success": {100.0}}) == ["73.0% ± 5.3%"]
+
+
+def changed_constants(data: dict, today: dict) -> list[str]:
+    """Constants a result file recorded that have another value (or are gone) today."""
+    return [f"{name} = {value!r} when recorded, {today.get(name, '(gone)')!r} today"
+            for name, value in data.get("constants", {}).items() if today.get(name, "(gone)") != value]
+
+
+def test_recorded_constants_are_todays():
+    """The validity key does not cover module-level constants (adding them would make every row stale); files
+    recorded since the runner writes ``constants`` are checked here, so a changed constant makes them fail."""
+    from adlk.runs.runner import task_constants
+
+    wrong = []
+    for rec in RECORDED:
+        data = rec.data()
+        if "constants" in data:
+            wrong += [f"{rec.name}: {c}" for c in changed_constants(data, task_constants(rec.table))]
+    assert not wrong, "constants changed since these rows were recorded (re-record them): " + "; ".join(wrong)
+
+
+def test_constant_check_catches_a_changed_constant():
+    from adlk.runs.runner import task_constants
+
+    table = next(t for t in tables() if t.id == "ch04/dcgan")
+    today = task_constants(table)
+    assert today["adlk.ch04.experiments:EVAL_SAMPLES"] > 0
+    recorded = {"constants": {**today, "adlk.ch04.experiments:EVAL_SAMPLES": 1}}
+    assert changed_constants(recorded, today) == [
+        f"adlk.ch04.experiments:EVAL_SAMPLES = 1 when recorded, {today['adlk.ch04.experiments:EVAL_SAMPLES']!r} today"]

@@ -192,6 +192,19 @@ def test_snapshot_keeps_keys_of_the_code_that_was_imported(tmp_path, monkeypatch
     sys.modules.pop("edited_task", None)
 
 
+def test_new_results_record_the_constants_their_task_reads(monkeypatch):
+    """Module-level constants are written into the result (not into the key, which would stale every row)."""
+    import sys
+
+    data = runner.run_row(LOOP, LOOP.run("1"), SMOKE)
+    assert data["constants"]["tests.test_runner:CHUNK"] == CHUNK
+    key = run_key(LOOP, LOOP.run("1"), SMOKE)
+    changed = CHUNK + 1
+    monkeypatch.setattr(sys.modules[loop_task.__module__], "CHUNK", changed)
+    assert runner.task_constants(LOOP)["tests.test_runner:CHUNK"] == changed
+    assert run_key(LOOP, LOOP.run("1"), SMOKE) == key
+
+
 def test_names_are_not_part_of_the_key():
     renamed = Table(chapter="ch98", name="other", title="x", task=LOOP.task, metrics=METRICS, runs=LOOP.runs)
     assert run_key(renamed, renamed.run("1"), SMOKE) == run_key(LOOP, LOOP.run("1"), SMOKE)
