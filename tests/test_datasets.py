@@ -61,8 +61,9 @@ def test_one_hot_matches_keras():
     np.testing.assert_array_equal(one_hot(y), keras.utils.to_categorical(y, 10))
 
 
-def test_corrupted_file_is_named(tmp_path):
-    bad = tmp_path / "mnist.npz"
+def test_corrupted_file_is_named(tmp_path_factory):
+    bad = tmp_path_factory.mktemp("data") / "mnist.npz"  # the test's own name must not be in the path
+    assert "corrupted" not in str(bad)
     shutil.copy(datasets.mnist_path(), bad)
     data = bytearray(bad.read_bytes())
     data[1000] ^= 0xFF
@@ -73,6 +74,27 @@ def test_corrupted_file_is_named(tmp_path):
     assert "corrupted" in msg and str(bad) in msg and "git checkout" in msg
     # 原始数据文件没有被动过
     assert datasets._sha256(datasets.mnist_path()) == datasets.MNIST_SHA256
+
+
+def test_valid_but_altered_file_fails_the_checksum(tmp_path_factory, full):
+    """一份能正常读出的 mnist.npz，只改了一个像素：只有 sha256 校验能发现它。
+
+    临时路径里不含 "corrupted"，消息里的这个词只能来自校验本身。
+    """
+    folder = tmp_path_factory.mktemp("data")
+    altered = folder / "mnist.npz"
+    assert "corrupted" not in str(altered)
+    (x_train, y_train), (x_test, y_test) = full
+    x_train = x_train.copy()
+    x_train[0, 14, 14] ^= 1
+    np.savez_compressed(altered, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    with np.load(altered) as f:  # 文件本身完好：格式、键名、形状都对
+        assert f["x_train"].shape == (60000, 28, 28) and f["x_train"][0, 14, 14] != full[0][0][0, 14, 14]
+    with pytest.raises(DataFileError) as err:
+        load_mnist("full", path=altered, download_fallback=False)
+    msg = str(err.value)
+    assert "MNIST data file is corrupted" in msg and str(altered) in msg
+    assert datasets._sha256(altered) in msg and datasets.MNIST_SHA256 in msg
 
 
 def test_missing_file(tmp_path):

@@ -193,6 +193,19 @@ def test_snapshot_keeps_keys_of_the_code_that_was_imported(tmp_path, monkeypatch
     sys.modules.pop("edited_task", None)
 
 
+def test_new_results_record_the_constants_their_task_reads(monkeypatch):
+    """Module-level constants are written into the result (not into the key, which would stale every row)."""
+    import sys
+
+    data = runner.run_row(LOOP, LOOP.run("1"), SMOKE)
+    assert data["constants"]["tests.test_runner:CHUNK"] == CHUNK
+    key = run_key(LOOP, LOOP.run("1"), SMOKE)
+    changed = CHUNK + 1
+    monkeypatch.setattr(sys.modules[loop_task.__module__], "CHUNK", changed)
+    assert runner.task_constants(LOOP)["tests.test_runner:CHUNK"] == changed
+    assert run_key(LOOP, LOOP.run("1"), SMOKE) == key
+
+
 def test_names_are_not_part_of_the_key():
     renamed = Table(chapter="ch98", name="other", title="x", task=LOOP.task, metrics=METRICS, runs=LOOP.runs)
     assert run_key(renamed, renamed.run("1"), SMOKE) == run_key(LOOP, LOOP.run("1"), SMOKE)
@@ -218,7 +231,30 @@ def test_task_missing_a_declared_metric_is_an_error(tmp_path):
         reproduce(bad, tmp_path, profile=SMOKE, progress=False)
 
 
-def test_atomic_write_keeps_old_file_on_failure(tmp_path):
+def test_atomic_write_interrupted_at_the_rename_keeps_the_old_file(tmp_path, monkeypatch):
+    """The new text is fully written to the temporary file, then the rename fails: the old file is intact and
+    the temporary file is removed."""
+    import os
+    from pathlib import Path
+
+    path = tmp_path / "r.json"
+    write_json_atomic(path, {"a": 1})
+    renames = []
+
+    def interrupted(src, dst):
+        renames.append((Path(src), Path(dst)))
+        assert json.loads(Path(src).read_text()) == {"a": 2}  # the new content reached the temporary file
+        raise KeyboardInterrupt("interrupted at the rename")
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_json_atomic(path, {"a": 2})
+    assert renames and renames[0][1] == path and renames[0][0].parent == tmp_path
+    assert json.loads(path.read_text()) == {"a": 1}
+    assert list(tmp_path.iterdir()) == [path], "temporary file left behind"
+
+
+def test_atomic_write_of_unserialisable_data_touches_nothing(tmp_path):
     path = tmp_path / "r.json"
     write_json_atomic(path, {"a": 1})
 

@@ -99,6 +99,62 @@ def run_key(table: Table, run: Run, profile: Profile, options: RunOptions | None
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+def _jsonable(value: Any) -> bool:
+    if isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, (tuple, list)):
+        return all(_jsonable(v) for v in value)
+    if isinstance(value, dict):
+        return all(isinstance(k, str) and _jsonable(v) for k, v in value.items())
+    return False
+
+
+def task_constants(table: Table) -> dict[str, Any]:
+    """Module-level constants the table's task reads: ``{"module:NAME": value}``.
+
+    Followed from the task and the table's ``sources`` through every function and class of the same top-level
+    package that they name; a constant is a public name bound to a plain JSON-able value (numbers, strings, and
+    tuples, lists and dicts of them). They are not part of the validity key (adding them would make every recorded row stale): the
+    runner writes them into each new result file, and the tests compare a file's record with today's values.
+    """
+    package = table.task.split(".")[0]
+    found: dict[str, Any] = {}
+    seen: set[int] = set()
+
+    def names(code: Any) -> set[str]:
+        out = set(code.co_names)
+        for const in code.co_consts:
+            if inspect.iscode(const):
+                out |= names(const)
+        return out
+
+    def visit(obj: Any) -> None:
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if inspect.isclass(obj):
+            for member in vars(obj).values():
+                member = getattr(member, "__func__", member)
+                if inspect.isfunction(member):
+                    visit(member)
+            return
+        if not inspect.isfunction(obj):
+            return
+        for name in sorted(names(obj.__code__)):
+            if name not in obj.__globals__ or name.startswith("_"):
+                continue
+            value = obj.__globals__[name]
+            if _jsonable(value):
+                found[f"{obj.__module__}:{name}"] = json.loads(json.dumps(value))
+            elif (inspect.isfunction(value) or inspect.isclass(value)) and \
+                    str(getattr(value, "__module__", "")).split(".")[0] == package:
+                visit(value)
+
+    for path in (table.task, *table.sources):
+        visit(resolve(path))
+    return dict(sorted(found.items()))
+
+
 def expected_key(table: Table, run: Run, path: Path, profile: Profile, options: RunOptions | None = None) -> str:
     """The key a current result at ``path`` must carry (schema-1 files use the table's ``legacy_key``)."""
     if table.legacy_key and path.is_file():
@@ -236,6 +292,7 @@ def run_row(table: Table, run: Run, profile: Profile, root: Path | None = None,
         "run": {"task": table.task, "params": run.params, "seeds": list(run.seeds)},
         "book": run.book, "metrics": mean, "spread": spread, "per_seed": per_seed,
         "counts": first.counts, "timing": {**first.timing, **_row_timing(seed_times)},
+        "constants": task_constants(table),
         "artifacts": artifacts, "extra": first.extra, "provenance": prov,
     }
     if len(run.seeds) == 1:

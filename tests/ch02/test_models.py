@@ -105,6 +105,13 @@ def test_lr_schedule_matches_book():
     assert math.isclose(lr_schedule(161), 1e-6) and math.isclose(lr_schedule(181), 5e-7)
 
 
+@pytest.mark.parametrize("epoch, lr", [(80, 1e-3), (81, 1e-4), (120, 1e-4), (121, 1e-5), (160, 1e-5), (161, 1e-6),
+                                       (180, 1e-6), (181, 5e-7), (199, 5e-7)])
+def test_lr_schedule_at_its_boundaries(epoch, lr):
+    """书中的 ``if epoch > 180 … elif epoch > 160 …``：每个分界轮次本身仍用上一段的学习率，下一轮才下降。"""
+    assert math.isclose(lr_schedule(epoch), lr, rel_tol=1e-12), (epoch, lr_schedule(epoch))
+
+
 def test_augmentation_only_in_training():
     aug = augmentation(flip=True, seed=1)
     x = np.random.default_rng(0).random((4, 32, 32, 3)).astype("float32")

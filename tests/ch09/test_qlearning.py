@@ -36,13 +36,22 @@ def test_td0_update_and_bootstrapping_only_on_termination():
 
 
 def test_epsilon_decays_geometrically_to_its_floor():
+    """ε 每步乘以衰减因子，只要它还高于下限；到达下限（至多低一步）之后不再改变。"""
     agent = QAgent(16, 4, episodes=100)
-    for _ in range(100):
+    decay, floor = agent.epsilon_decay, agent.epsilon_min
+    assert agent.epsilon == 0.9 and floor == 0.1 and decay == pytest.approx((0.1 / 0.9) ** (1 / 100))
+    values = []
+    for _ in range(110):
+        before = agent.epsilon
         agent.update_epsilon()
-    assert agent.epsilon == pytest.approx(0.1)
-    for _ in range(10):
-        agent.update_epsilon()
-    assert agent.epsilon == pytest.approx(0.1 * agent.epsilon_decay) or agent.epsilon <= 0.1
+        if before > floor:
+            assert agent.epsilon == pytest.approx(before * decay, rel=1e-12)
+        else:
+            assert agent.epsilon == before, f"ε changed below its floor: {before} -> {agent.epsilon}"
+        values.append(agent.epsilon)
+    assert values[99] == pytest.approx(0.1)  # 100 步（episodes）之后正好到下限
+    assert floor * decay * (1 - 1e-9) <= values[-1] <= floor, values[-1]
+    assert len(set(values[101:])) == 1, "ε kept changing after it reached its floor"
 
 
 def test_off_policy_q_learning_learns_the_firm_lake_from_random_moves():
