@@ -32,3 +32,9 @@ def test_book_int_shape_still_runs_through_tensorflow_keras():
     x = keras.layers.Conv2D(8, 3, strides=2, padding="same")(keras.Input((28, 28, 1)))
     assert K.int_shape(x) == (None, 14, 14, 8) == x.shape
     assert not hasattr(keras.backend, "int_shape")
+
+
+def test_symbolic_shape_is_a_plain_tuple_without_as_list():
+    """3.5 节：仓库脚本的 x.shape.as_list() 是 TensorFlow 形状的方法；Keras 3 的符号张量形状是普通元组，没有它。"""
+    x = keras.layers.Conv2D(8, 3, strides=2, padding="same")(keras.Input((28, 28, 1)))
+    assert type(x.shape) is tuple and not hasattr(x.shape, "as_list")
