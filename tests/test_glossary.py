@@ -95,3 +95,38 @@ def test_missing_section_is_a_clear_error(tmp_path):
         assert "不用的译名" in str(err)
     else:
         raise AssertionError("a glossary without the section must raise ValueError")
+
+
+def glossary_terms(glossary: Path = GLOSSARY) -> list[str]:
+    """术语表各主题表格（“不用的译名”一节之前）第一栏的中文术语，按出现的次序。"""
+    text = glossary.read_text(encoding="utf-8").split(SECTION, 1)[0]
+    terms = []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("|") and len(cells) >= 4 and cells[0] not in ("中文", "") and not set(cells[0]) <= set("-"):
+            terms.append(cells[0])
+    return terms
+
+
+def test_each_term_has_one_row():
+    """一个概念一行：同一个中文术语在术语表里只出现一次（说明与“首次出现”的链接也就只有一处）。"""
+    terms = glossary_terms()
+    assert len(terms) >= 100, terms
+    duplicates = sorted({t for t in terms if terms.count(t) > 1})
+    assert not duplicates, f"术语表里重复的术语：{duplicates}"
+
+
+def test_no_term_is_also_avoided():
+    """术语表推荐的译名不能同时出现在“不用的译名”的左栏里。"""
+    avoided = {term for term, _, _ in avoided_terms()}
+    assert not avoided & set(glossary_terms()), avoided & set(glossary_terms())
+
+
+def test_latent_has_one_rendering(tmp_path):
+    """latent 统一译作“潜在”：第 8 章式的“隐变量”“隐空间”会被报告，“隐藏层”“隐藏状态”不会。"""
+    page = tmp_path / "ch08" / "page.md"
+    page.parent.mkdir()
+    page.write_text("# 测试\n\n隐藏层的输出。\n\n每一维隐变量的 KL。\n\n在隐空间里取点。\n\n潜在变量 $z$。\n", encoding="utf-8")
+    problems = violations(pages_to_check(tmp_path), avoided_terms())
+    assert [p.split(": ", 1)[1] for p in problems] == ["隐变量 → 潜在变量、潜在向量、潜在空间",
+                                                      "隐空间 → 潜在变量、潜在向量、潜在空间"], problems

@@ -20,7 +20,7 @@ MNIST_METRICS = (
     Metric("test_accuracy", "测试 %", scale=100, primary=True),
 )
 DEEP_METRICS = (
-    Metric("train_accuracy", "训练 %", scale=100),
+    Metric("train_accuracy", "训练 %（最后一轮，带增强）", scale=100),
     Metric("test_accuracy", "测试 %（本站：替代数据集；书中：CIFAR-10）", scale=100, primary=True),
     Metric("parameters_m", "参数（百万）", digits=2, higher_is_better=None),
 )
@@ -60,7 +60,7 @@ TABLES = (
               _deep("resnet20v1", "resnet20v1", 92.16, "ResNet20 v1"),
               _deep("resnet56v1", "resnet56v1", 92.71, "ResNet56 v1"),
               _deep("resnet20v2", "resnet20v2", None, "ResNet20 v2"),
-              _deep("densenet-bc-40", "densenet-bc-40", None, "DenseNet-BC（深度 40，k=12）"),
+              _deep("densenet-bc-40", "densenet-bc-40", None, "DenseNet-BC（深度 40，k = 12）"),
               _deep("resnet32v1", "resnet32v1", 92.46, "ResNet32 v1"),
           ),
           show_columns=("模型",), sources=_DEEP_SOURCES, timing="wall"),

@@ -57,7 +57,7 @@ def _mnist_summary(rows: dict[str, dict[str, Any]]) -> str:
     if not rows:
         return "尚无本站的记录运行（`python -m adlk reproduce ch02/mnist`）。\n"
     parts = []
-    for row, book in (("cnn", "书中 20 轮约 99.3%"), ("y-network", "书中 20 轮 99.4%–99.5%")):
+    for row, book in (("cnn", "书中 20 轮约 99.3%"), ("y-network", "书中 20 轮 99.4%～99.5%")):
         r = rows.get(row)
         if r is None:
             continue

@@ -77,7 +77,10 @@ def with_augmentation(model: keras.Model, flip: bool, seed: int | None = None) -
 
 
 def book_callbacks(save_dir: Path, model_name: str) -> list[keras.callbacks.Callback]:
-    """书中的三个回调，Keras 3 写法：按 ``val_accuracy`` 保存最好的 ``.keras`` 模型、学习率调度、平台期减半。"""
+    """书中的三个回调，Keras 3 写法：按 ``val_accuracy`` 保存最好的 ``.keras`` 模型、学习率调度、平台期乘以 √0.1。
+
+    与书中一样，``LearningRateScheduler`` 在每轮开始时按表重设学习率，所以 ``ReduceLROnPlateau`` 降低的学习率
+    一步也用不上（见 docs/ch02/resnet.md 的“学习率调度”）；保留它只是为了与书中的代码一致。"""
     save_dir.mkdir(parents=True, exist_ok=True)
     checkpoint = keras.callbacks.ModelCheckpoint(filepath=str(save_dir / f"{model_name}.{{epoch:03d}}.keras"),
                                                  monitor="val_accuracy", verbose=1, save_best_only=True)

@@ -82,7 +82,7 @@ def colorize_summary(mse_row: dict[str, Any] | None, bce_row: dict[str, Any] | N
     black = black_baseline_mse() if black is None else black
     first = rows[0][1]
     gray = _metric(first, "gray_mse")
-    text = (f"两行都训练了 {first['counts']['epochs']} 轮、{first['counts']['train_samples']:,} 张图，"
+    text = (f"模型有 {first['counts']['parameters']:,} 个参数。两行都训练了 {first['counts']['epochs']} 轮、{first['counts']['train_samples']:,} 张图，"
             f"在 {first['counts']['test_samples']:,} 张测试图上评估。两个不需要训练的参照：把灰度图原样复制到三个通道"
             f"当作输出，MSE 是 {gray:.4f}；输出一张全黑的图，MSE 是 {black:.4f}。\n\n")
     for name, data in rows:

@@ -1,8 +1,8 @@
 """第 8 章的插图。
 
 原理部分的图（KL 散度的等高线、重参数化前后的计算图）由公式直接算出；其余的图只读取记录下来的运行
-（``docs/results/cpu/ch08/``）保存的小文件：测试图像隐变量的均值、解码网格、每个标签的数字和 β-VAE 沿各
-隐变量方向的变化。生成插图时从不训练；还没有记录时画一张“尚无记录”的占位图。
+（``docs/results/cpu/ch08/``）保存的小文件：测试图像潜在变量的均值、解码网格、每个标签的数字和 β-VAE 沿各
+潜在变量方向的变化。生成插图时从不训练；还没有记录时画一张“尚无记录”的占位图。
 """
 
 from __future__ import annotations
@@ -156,12 +156,12 @@ def reparameterization() -> Figure:
 
 @figure("ch08/latent-vae.png")
 def latent_vae() -> Figure:
-    """测试图像隐变量的均值，按数字着色（书中图 8.1.6、8.1.11 的画法）。"""
-    return _latent_figure("vae", VAE_ROWS, "测试集隐变量的均值（本站，每隔一张取一张，共 5,000 张）")
+    """测试图像潜在变量的均值，按数字着色（书中图 8.1.6、8.1.11 的画法）。"""
+    return _latent_figure("vae", VAE_ROWS, "测试集潜在变量的均值（本站，每隔一张取一张，共 5,000 张）")
 
 
 def _manifold(row: str, label: str) -> Figure:
-    title = f"{label}：隐空间 [-4, 4]² 上 30×30 个点的解码结果"
+    title = f"{label}：潜在空间 [-4, 4]² 上 30×30 个点的解码结果"
     data = load_artifact("ch08/vae", row, "manifold")
     if data is None:
         return placeholder(title, _command("vae"))
@@ -202,7 +202,7 @@ def _reconstruction_figure(rows: tuple[tuple[str, str, str], ...], title: str) -
 
 @figure("ch08/reconstructions-vae.png")
 def reconstructions_vae() -> Figure:
-    """每个数字的第一张测试图像，以及由隐变量均值解码出的重建。"""
+    """每个数字的第一张测试图像，以及由潜在变量均值解码出的重建。"""
     rows = tuple(("vae", row, label) for row, label in VAE_ROWS)
     return _reconstruction_figure(rows, "测试图像与它们的重建（z 取编码器给出的均值）")
 
@@ -246,8 +246,8 @@ def history_vae() -> Figure:
 
 @figure("ch08/latent-cvae.png")
 def latent_cvae() -> Figure:
-    """条件 VAE 与两个 β-VAE 的隐变量均值，按数字着色（书中图 8.2.4、8.3.1、8.3.2 的画法）。"""
-    return _latent_figure("cvae", CVAE_ROWS, "测试集隐变量的均值（本站，每隔一张取一张，共 5,000 张）")
+    """条件 VAE 与两个 β-VAE 的潜在变量均值，按数字着色（书中图 8.2.4、8.3.1、8.3.2 的画法）。"""
+    return _latent_figure("cvae", CVAE_ROWS, "测试集潜在变量的均值（本站，每隔一张取一张，共 5,000 张）")
 
 
 def _digit_grids(row: str, digits: list[int]) -> np.ndarray | None:
@@ -259,8 +259,8 @@ def _digit_grids(row: str, digits: list[int]) -> np.ndarray | None:
 
 @figure("ch08/cvae-digits.png")
 def cvae_digits() -> Figure:
-    """条件 VAE：给定标签 0～9，在隐空间 [-4, 4]² 的 10×10 个点上解码（书中图 8.2.5、8.2.6 的画法）。"""
-    title = "CVAE：每个标签在隐空间 [-4, 4]² 上 10×10 个点的解码结果"
+    """条件 VAE：给定标签 0～9，在潜在空间 [-4, 4]² 的 10×10 个点上解码（书中图 8.2.5、8.2.6 的画法）。"""
+    title = "CVAE：每个标签在潜在空间 [-4, 4]² 上 10×10 个点的解码结果"
     grids = _digit_grids("cvae", list(range(10)))
     if grids is None:
         return placeholder(title, _command("cvae"))
@@ -280,7 +280,7 @@ def cvae_digits() -> Figure:
 @figure("ch08/beta-digits.png")
 def beta_digits() -> Figure:
     """β = 1、9、10 时数字 0～3 的解码网格（书中图 8.3.3 的画法）。"""
-    title = "β 不同时数字 0～3 在隐空间 [-4, 4]² 上的解码结果"
+    title = "β 不同时数字 0～3 在潜在空间 [-4, 4]² 上的解码结果"
     found = [(label, _digit_grids(row, [0, 1, 2, 3])) for row, label in CVAE_ROWS]
     found = [(label, grids) for label, grids in found if grids is not None]
     if not found:
@@ -303,8 +303,8 @@ def beta_digits() -> Figure:
 
 @figure("ch08/beta-traversal.png")
 def beta_traversal() -> Figure:
-    """沿一个隐变量方向走（另一维固定为 0）：β 越大，两个方向的作用越分开，太大时一个方向失效。"""
-    title = "隐变量遍历：另一维固定为 0，这一维从 -3 走到 3"
+    """沿一个潜在变量方向走（另一维固定为 0）：β 越大，两个方向的作用越分开，太大时一个方向失效。"""
+    title = "潜在变量遍历：另一维固定为 0，这一维从 -3 走到 3"
     digits = [0, 4, 8]
     found = [(label, load_artifact("ch08/cvae", row, "traversal")) for row, label in CVAE_ROWS]
     found = [(label, data) for label, data in found if data is not None]

@@ -1,5 +1,5 @@
-"""第 8 章页面引入的生成片段：每个模型隐变量各维的 KL 与均值的离散程度，按伯努利似然重算的重建项，
-以及沿每个隐变量方向走时笔画的倾斜和宽窄变了多少（由此得出“哪一维管哪个属性”的句子）。
+"""第 8 章页面引入的生成片段：每个模型潜在变量各维的 KL 与均值的离散程度，按伯努利似然重算的重建项，
+以及沿每个潜在变量方向走时笔画的倾斜和宽窄变了多少（由此得出“哪一维管哪个属性”的句子）。
 
 这些数都来自结果文件（``docs/results/cpu/ch08/``）里任务函数记下的额外指标，页面不手写任何结果。
 """
@@ -19,9 +19,9 @@ LABELS = {"mlp": "MLP VAE（MSE）", "cnn": "CNN VAE（MSE）", "cvae": "CVAE（
 
 
 def class_share(latent: dict[str, np.ndarray]) -> float:
-    """隐变量均值的总方差里，由数字类别解释的比例（各类中心的方差 / 总方差，两维合计）。
+    """潜在变量均值的总方差里，由数字类别解释的比例（各类中心的方差 / 总方差，两维合计）。
 
-    接近 1：各数字在隐空间里各占一块；接近 0：各数字的点云重叠、铺满同一片区域（条件 VAE 的情形）。
+    接近 1：各数字在潜在空间里各占一块；接近 0：各数字的点云重叠、铺满同一片区域（条件 VAE 的情形）。
     """
     z = latent["z_mean"].astype(np.float64)
     labels = latent["labels"]
@@ -41,7 +41,7 @@ def load_artifact_arrays(docs: Path, table_id: str, data: dict[str, Any], name: 
 
 
 def load_latent(docs: Path, table_id: str, data: dict[str, Any]) -> dict[str, np.ndarray] | None:
-    """一行结果的隐变量文件（``latent``），没有时为 ``None``。"""
+    """一行结果的潜在变量文件（``latent``），没有时为 ``None``。"""
     return load_artifact_arrays(docs, table_id, data, "latent")
 
 
@@ -70,7 +70,7 @@ def latent_stats(ctx: ReportContext) -> Snippet:
     note = ("\n测试集 10,000 张图像的平均值：用 MSE 训练的行，“重建项（训练所用）”是平方误差之和，不是 nats；"
             "其余各列（伯努利重建项与各个 KL）的单位是 nats/图。“KL 项”是两维之和；标准差是 10,000 个均值 "
             "$\\boldsymbol{\\mu}(\\mathbf{x})$ 在这一维上的标准差；“类别解释的方差比例”是 5,000 个均值的总方差中"
-            "各数字中心之间的方差所占的比例：接近 1 表示各数字在隐空间里各占一块，接近 0 表示各数字铺满同一片区域。\n")
+            "各数字中心之间的方差所占的比例：接近 1 表示各数字在潜在空间里各占一块，接近 0 表示各数字铺满同一片区域。\n")
     if not uses:
         note += "\n尚无本站的运行记录：运行 `python -m adlk reproduce ch08` 之后重新生成。\n"
     return Snippet("\n".join(lines) + "\n" + note, uses)
@@ -85,7 +85,7 @@ BOOK_ROLES = {"cvae": (1, 0), "beta-9": (0, 1)}
 β = 9 时 z[0] 管倾斜、z[1] 管宽窄）。"""
 TRAVERSAL_ROWS = ("cvae", "beta-9", "beta-10")
 IGNORED_KL = 0.1
-"""一维隐变量的 KL 低于它（nats），就说编码器和解码器忽略了这一维。"""
+"""一维潜在变量的 KL 低于它（nats），就说编码器和解码器忽略了这一维。"""
 
 
 def shape_measures(image: np.ndarray) -> tuple[float, float]:
@@ -143,12 +143,12 @@ def compare_with_book(found: tuple[int | None, ...], book: tuple[int, ...]) -> s
     if found == book:
         return "与书中的分工相同"
     if None not in found and found == tuple(1 - d for d in book):
-        return "与书中正好对调（隐空间的朝向本来就由训练决定，重要的是一维只管一件事）"
+        return "与书中正好对调（潜在空间的朝向本来就由训练决定，重要的是一维只管一件事）"
     return "书中是" + role_phrase(book) + "，本站没有分成这样的两个方向"
 
 
 def latent_correlation(latent: dict[str, np.ndarray]) -> float:
-    """测试图像隐变量均值两维之间的相关系数。"""
+    """测试图像潜在变量均值两维之间的相关系数。"""
     z = latent["z_mean"].astype(np.float64)
     return float(np.corrcoef(z.T)[0, 1])
 
@@ -186,7 +186,7 @@ def traversal_summary(ctx: ReportContext) -> Snippet:
             text += (f"；z[{weak}] 的 KL 只有 {kl[weak]:.2f} nats，它几乎不携带信息，编码器和解码器都忽略了它，"
                      "分布缩成了一维")
         if abs(corr) > 0.9:
-            text += f"；两维均值的相关系数是 {corr:+.2f}，点云缩成了一条斜线，两个隐变量总是一起变化，实际上只剩一个方向"
+            text += f"；两维均值的相关系数是 {corr:+.2f}，点云缩成了一条斜线，两个潜在变量总是一起变化，实际上只剩一个方向"
         sentences.append(text + "。")
     if "cvae" in clarity and "beta-9" in clarity:
         better = clarity["beta-9"] > clarity["cvae"]

@@ -108,12 +108,20 @@ def loaded_note(rows: list[dict[str, Any]]) -> str:
             "比空闲时长，不能和别的行比较快慢。")
 
 
+def _metric_header(label: str, has_book: bool) -> str:
+    """A metric's column header: ``label<br>本站 / 书中`` (skipped when the label already names both) or
+    ``label（本站）``, merged into the label's own closing parenthesis (``参数（百万，本站）``)."""
+    if has_book:
+        return label if "本站" in label and "书中" in label else f"{label}<br>本站 / 书中"
+    return f"{label[:-1]}，本站）" if label.endswith("）") else f"{label}（本站）"
+
+
 def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
     """The Markdown of one table: row id, display columns, each metric (本站 / 书中), difference, time."""
     flagged = [m for m in table.metrics if m.tolerance is not None and _has_book(table, m)]
     head = ["#", *table.show_columns]
     for m in table.metrics:
-        head.append(f"{m.label}<br>本站 / 书中" if _has_book(table, m) else f"{m.label}（本站）")
+        head.append(_metric_header(m.label, _has_book(table, m)))
     head += [("差值" if len(flagged) == 1 else f"{m.label} 差值") for m in flagged]
     if table.timing:
         head.append("秒/轮" if table.timing == "epoch" else "用时（分钟）")

@@ -135,3 +135,37 @@ def test_artifacts_are_small():
         assert path.stat().st_size < 400_000, f"{path.name}: {path.stat().st_size:,} bytes"
     for path in sorted((ROOT / "ch03").rglob("*.json")):
         json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_latent_figure_description_matches_the_record():
+    """3.3 节对散点图和解码网格的描述（按这次记录）：3、5、8 在中央，4、7、9 在它们上方，1 散得最开；
+    在书中的 [-4, 4] 方框里，离 1、2、0、6 的编码最近的面积最大（均匀取点多半落在这几团附近）；
+    解码网格的左下角离 2 的编码最近。描述是从记录读出来的，重新记录后要重新核对页面上的这几句话。"""
+    data = _artifact("ch03/ae", "2", "latent")
+    z, labels = data["z"].astype("float64"), data["labels"].astype(int)
+    centre = np.median(z, axis=0)
+    medians = np.array([np.median(z[labels == d], axis=0) for d in range(10)])
+    spread = np.array([np.median(np.linalg.norm(z[labels == d] - medians[d], axis=1)) for d in range(10)])
+    assert set(np.argsort(np.linalg.norm(medians - centre, axis=1))[:3]) == {3, 5, 8}
+    assert min(medians[[4, 7, 9], 1]) > max(medians[[3, 5, 8], 1])
+    assert spread.argmax() == 1, spread
+
+    def nearest_digit(points):
+        return labels[((points[:, None, :] - z[None]) ** 2).sum(axis=2).argmin(axis=1)]
+
+    axis = np.linspace(-4, 4, 81)
+    box = np.array([(a, b) for a in axis for b in axis])
+    area = np.bincount(nearest_digit(box), minlength=10)
+    assert set(np.argsort(-area)[:4]) == {1, 2, 0, 6}, area
+    grid = _artifact("ch03/ae", "2", "manifold")
+    lower_left = np.array([[grid["grid_x"][0], grid["grid_y"][-1]]], dtype="float64")
+    assert grid["grid_y"][0] > grid["grid_y"][-1]  # 网格的行从上（z[1] 大）到下
+    assert nearest_digit(lower_left)[0] == 2
+
+
+def test_eighth_test_digit_is_among_the_hardest_to_denoise():
+    """3.4 节：测试集第 8 张（一个 9）在 σ = 0.5 时的去噪误差是图中这一组里最大的几个之一。"""
+    data = _artifact("ch03/denoise", "dae", "denoise")
+    original = data["original"].astype("float64") / 255
+    error = ((data["denoised"].astype("float64") / 255 - original) ** 2).mean(axis=(1, 2))
+    assert 7 in np.argsort(-error)[:3], np.argsort(-error)[:5]
