@@ -72,6 +72,11 @@ def test_speed_sentence_agrees_with_the_measurement_it_cites(name, text):
         values = [float(v) for v in re.findall(r"（([\d.]+) 秒）", seq)]
         assert values == sorted(values) and len(values) == len(cpu), seq
         assert sorted(values) == sorted(cpu.values()), seq
+        # "<" only where every round agrees (the two ranges do not overlap), "≈" otherwise
+        signs = re.findall(r"秒） ([<≈]) ", seq)
+        order = [by_cpu[v] for v in values]
+        for a, b, sign in zip(order, order[1:], signs):
+            assert (sign == "<") == speed.separable(data, a, b), f"{a} {sign} {b}"
 
     # a ratio between two models: "X 的一步（…）用的 CPU 时间是 Y 一步的 R 倍"
     for a, b, r in re.findall(r"(?<![A-Za-z])([A-Za-z][\w-]*) 的一步（[^）]*）用的 CPU 时间是 ([A-Za-z][\w-]*) 一步的 ([\d.]+) 倍", text):

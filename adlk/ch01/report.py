@@ -196,7 +196,7 @@ def timing_note_snippet(ctx: ReportContext) -> Snippet:
         return Snippet("!!! warning \"关于“秒/轮”一列\"\n\n    尚无本站的运行记录。\n")
     cores = sorted({ctx.result(tid, r)["provenance"].get("cpu_count") for tid, r in uses})
     text = ("!!! warning \"关于“秒/轮”一列\"\n\n"
-            f"    “秒/轮”是去掉第 1 轮（含编译）之后各轮的平均秒数。各行是在 {len(machines)} 台 "
+            f"    “秒/轮”是去掉第 1 轮（含编译）之后各轮的平均秒数。各行是在 {len(machines)} 种内核版本的 "
             f"{'、'.join(map(str, cores))} 核虚拟机上、分 {len(days)} 天依次训练的，各行训练时机器的负载并不相同："
             f"结果文件在每行结束时记下的 1 分钟平均负载，{'，'.join(parts)}。")
     if loaded:

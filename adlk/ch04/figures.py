@@ -164,7 +164,7 @@ def generator_loss() -> Figure:
     ax.plot(d, np.log(1 - d), color=BLUE, label="饱和：$\\log(1 - D(G(z)))$（要最小化）")
     ax.plot(d, -np.log(d), color=ORANGE, label="不饱和：$-\\log D(G(z))$（要最小化）")
     ax.axvspan(0, 0.1, color=RED, alpha=0.08)
-    ax.text(0.012, 3.8, "训练初期\n判别器轻易\n认出假图", color=RED, fontsize=9)
+    ax.text(0.012, 3.8, "训练初期\n判别器轻易\n认出生成的图", color=RED, fontsize=9)
     ax.set_xlabel("$D(G(z))$：判别器认为生成图像是真图的概率")
     ax.set_ylabel("损失")
     ax.set_ylim(-5, 5)

@@ -2,7 +2,7 @@
 
 - 10.1 节（策略梯度定理）、10.2 节（高斯策略）：:func:`gaussian_log_prob`、:func:`gaussian_entropy`、
   :func:`softplusk`、:func:`build_autoencoder`、:func:`build_actor`、:func:`build_value`；
-- 10.3～10.6 节（四种方法）：:class:`PolicyAgent`、:class:`REINFORCEAgent`、:class:`REINFORCEBaselineAgent`、
+- 10.3 节（四种方法）：:class:`PolicyAgent`、:class:`REINFORCEAgent`、:class:`REINFORCEBaselineAgent`、
   :class:`ActorCriticAgent`、:class:`A2CAgent`、:func:`make_agent`、:func:`discounted_returns`、:func:`run_episode`。
 
 对比表与插图分别在 ``adlk.ch10.experiments`` 和 ``adlk.ch10.figures`` 里，``import adlk.ch10`` 不会导入它们。

@@ -21,10 +21,10 @@ def autoencoder_summary(ctx: ReportContext) -> Snippet:
         return Snippet(MISSING.format(target="ch10/autoencoder"))
     m = data["metrics"]
     text = (f"本站记录的自编码器训练了 {data['counts']['epochs']} 轮，在 {data['counts']['test_samples']:,} 个验证状态上的"
-            f"均方误差是 {m['val_mse']:.2e}；分开来看，位置的重建误差（均方根）是 {m['position_rmse']:.4f}，"
-            f"速度是 {m['velocity_rmse']:.5f}。位置的取值范围是 [-1.2, 0.6]，速度只有 [-0.07, 0.07]，"
+            f"均方误差是 {m['val_mse']:.2e}；分开来看，位置的重建误差（均方根）是 {m['position_rmse']:.2e}，"
+            f"速度是 {m['velocity_rmse']:.2e}。位置的取值范围是 [-1.2, 0.6]，速度只有 [-0.07, 0.07]，"
             f"速度的误差相对于它的范围（{m['velocity_rmse'] / 0.14:.2%}）比位置的（{m['position_rmse'] / 1.8:.2%}）大得多。"
-            f"编码器有 {m['parameters']:,.0f} 个参数，训练用时 {data['timing']['train_seconds'] / 60:.1f} 分钟。\n")
+            f"编码器有 {m['parameters']:,.0f} 个参数。\n")
     return Snippet(text, [("ch10/autoencoder", "state")])
 
 

@@ -167,10 +167,26 @@ def steps_table(data: dict[str, Any], names: dict[str, str], baseline: str) -> s
     return "\n".join(lines) + "\n"
 
 
+def round_range(data: dict[str, Any], name: str) -> tuple[float, float]:
+    """The lowest and highest CPU seconds per step of one candidate over the rounds."""
+    values = [r["cpu"] for r in data["candidates"][name]["rounds"]]
+    return min(values), max(values)
+
+
+def separable(data: dict[str, Any], faster: str, slower: str) -> bool:
+    """Whether ``faster`` was faster than ``slower`` in every round: their ranges over the rounds do not overlap."""
+    return round_range(data, faster)[1] < round_range(data, slower)[0]
+
+
 def ranking_sentence(data: dict[str, Any], names: dict[str, str]) -> str:
-    """``按每步 CPU 时间从快到慢：A（0.129 秒）< B（…）。``"""
+    """``按每步 CPU 时间从快到慢：A（0.129 秒）< B（…）≈ C（…）。``: ``<`` only where the two neighbours' ranges over
+    the rounds do not overlap, ``≈`` where the measurement cannot tell them apart."""
     order = ranking(data)
-    return "按每步 CPU 时间从快到慢：" + " < ".join(f"{names.get(n, n)}（{per_step(data, n):.3f} 秒）" for n in order) + "。"
+    text = f"{names.get(order[0], order[0])}（{per_step(data, order[0]):.3f} 秒）"
+    for a, b in zip(order, order[1:]):
+        text += f" {'<' if separable(data, a, b) else '≈'} {names.get(b, b)}（{per_step(data, b):.3f} 秒）"
+    note = "；“≈”表示两者各轮测得的值有重叠，这次测量分不出先后" if "≈" in text else ""
+    return f"按每步 CPU 时间从快到慢：{text}{note}。"
 
 
 def extrapolation_sentence(data: dict[str, Any], name: str, label: str, total_steps: int, what: str) -> str:

@@ -105,7 +105,7 @@ def loaded_note(rows: list[dict[str, Any]]) -> str:
         return ""
     return (f"带 {LOADED_MARK} 的用时是在机器上还有别的程序争用 CPU 时记录的（其他程序占用了这台机器超过 "
             f"{LOADED_SHARE:.0%} 的 CPU 时间，或者较早的记录里行结束时 1 分钟平均负载超过核数的两倍），"
-            "比空闲时长，不能和别的行比较快慢。")
+            "比机器空闲时测得的要长，不能和别的行比较快慢。")
 
 
 def _metric_header(label: str, has_book: bool) -> str:

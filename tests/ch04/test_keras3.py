@@ -94,8 +94,10 @@ def test_book_lr_argument_is_rejected():
 
 
 def test_keras_ops_has_no_backend_independent_gradient():
-    """4.3 节：Keras 3 没有与后端无关的求梯度接口，GAN 的 train_step 因此用 tf.GradientTape。"""
+    """4.3 节：Keras 3 没有与后端无关的反向模式求梯度接口，GAN 的 train_step 因此用 tf.GradientTape；
+    只有前向模式的 jvp（页面也这样说）。"""
     # custom_gradient、stop_gradient 只改写或截断梯度，不求梯度
+    assert hasattr(keras.ops, "jvp"), "keras.ops.jvp is gone: revise docs/ch04/keras3.md, which mentions it"
     found = [name for name in dir(keras.ops)
              if name in {"grad", "gradient", "gradients", "value_and_grad", "vjp", "jacobian"}]
     assert not found, (f"keras.ops now has {found}: the GAN train step could become backend independent; "

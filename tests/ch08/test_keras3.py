@@ -81,3 +81,31 @@ def test_saving_the_weights_of_a_vae_trained_only_through_train_step_fails(tmp_p
     with pytest.raises(ValueError, match="not yet been built"):
         vae.save_weights(str(tmp_path / "vae.weights.h5"))
     decoder.save_weights(str(tmp_path / "decoder.weights.h5"))
+
+
+def test_saved_weights_do_not_carry_the_sampling_layers_seed_state(tmp_path):
+    """8.2 节（keras3.md）：发生器的状态是 Sampling 层的一个变量，但 Keras 3 的 save_weights() 不保存它
+    （它既不在可训练变量里，也不在不可训练变量里）；本站的检查点按 model.variables 保存，才把它存下。
+    Keras 改为保存它时，这个测试失败：请改写 docs/ch08/keras3.md 里“发生器的状态”那一句。"""
+    import keras
+    import numpy as np
+
+    from adlk.ch08.models import Sampling
+    from adlk.runs.context import keras_state
+
+    def build():
+        a, b = keras.Input((2,)), keras.Input((2,))
+        return keras.Model([a, b], Sampling(seed=1)([a, b]))
+
+    model = build()
+    x = np.zeros((2, 2), "float32")
+    for _ in range(3):
+        model.predict_on_batch([x, x])
+    state = [np.array(v) for v in model.variables if "seed_generator" in v.path]
+    assert state and state[0][1] == 3, "three calls advance the generator three times"
+    assert any(np.array_equal(s, state[0]) for s in keras_state(model)), "the project's checkpoint keeps it"
+    model.save_weights(tmp_path / "m.weights.h5")
+    fresh = build()
+    fresh.load_weights(tmp_path / "m.weights.h5")
+    loaded = [np.array(v) for v in fresh.variables if "seed_generator" in v.path]
+    assert loaded[0][1] == 0, "Keras 3 save_weights() now keeps the seed state: revise docs/ch08/keras3.md"

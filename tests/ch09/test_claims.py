@@ -118,7 +118,7 @@ def test_frozenlake_learned_slippery_policies_fall_short_of_the_exact_optimum():
         assert q_star[4, int(np.argmax(q[4]))] == q_star[4].max()
 
 
-def test_grid_world_seed_1_never_tried_left_in_state_3():
+def test_grid_world_seed_1_left_in_state_3_stays_at_zero():
     """9.2 节的插图说明点名种子 1：它的 Q(3, 左) 停在 0，而 Q*(3, 左) = 72.9。"""
     from adlk.ch09 import QWorld, optimal_q
 
