@@ -34,42 +34,50 @@ def stale_cache(monkeypatch):
     plt.rcdefaults()
 
 
-def render(text: str, weight: str = "normal") -> list[str]:
-    """Draw ``text`` into a PNG the way the pipeline does; return the missing-glyph warnings."""
-    with warnings.catch_warnings(record=True) as caught:
+def render(text: str, caplog: pytest.LogCaptureFixture, **props: object) -> list[str]:
+    """Draw ``text`` into a PNG the way the pipeline does; return the missing-glyph warnings.
+
+    Plain text warns through :mod:`warnings`; text with ``$…$`` (mathtext) logs "does not have a glyph".
+    """
+    caplog.clear()
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level("WARNING"):
         warnings.simplefilter("always")
         fig, ax = plt.subplots(figsize=(4, 1))
-        ax.set_title(text, fontweight=weight)
-        ax.text(0.1, 0.3, text)
+        ax.set_title(text, **props)
+        ax.text(0.1, 0.3, text, **props)
         fig.savefig(io.BytesIO(), format="png")
         plt.close(fig)
-    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    return ([str(w.message) for w in caught if "missing from font" in str(w.message)]
+            + [r.getMessage() for r in caplog.records if "does not have a glyph" in r.getMessage()])
 
 
 @needs_font
-def test_every_glyph_of_a_chinese_label_is_drawn():
+def test_every_glyph_of_a_chinese_label_is_drawn(caplog):
     figures.setup_style(strict=True)
     family = plt.rcParams["font.family"]
-    assert family[0] == figures.LATIN_FONT and len(family) == 2, family
-    assert render(LABEL) == [] and render(LABEL, weight="bold") == []
+    assert family[-1] == figures.LATIN_FONT and len(family) == 2, family
+    assert render(LABEL, caplog) == []
+    assert render(LABEL, caplog, **figures.bold()) == []
+    assert render("均值 $\\mu$ 与方差 $\\sigma^2$", caplog) == [], "Chinese beside mathtext"
     used = font_manager.fontManager._find_fonts_by_props(font_manager.FontProperties(family=family))
     assert any(figures._covers(str(path)) for path in used), f"no font used for figures covers Chinese: {used}"
 
 
 @needs_font
 def test_bold_latin_text_is_bold():
-    """Latin text comes from DejaVu Sans, which has a bold face (WenQuanYi has none, so bold used to vanish)."""
+    """Bold digits come from DejaVu Sans Bold (WenQuanYi has no bold face, so bold used to vanish)."""
     figures.setup_style(strict=True)
-    bold = font_manager.findfont(font_manager.FontProperties(family=figures.LATIN_FONT, weight="bold"))
-    assert "Bold" in bold, bold
+    props = font_manager.FontProperties(**{k if k != "fontweight" else "weight": v for k, v in figures.bold().items()})
+    first = font_manager.fontManager._find_fonts_by_props(props)[0]
+    assert "Bold" in str(first), first
 
 
 @needs_font
-def test_a_font_installed_after_the_cache_is_found(stale_cache):
+def test_a_font_installed_after_the_cache_is_found(stale_cache, caplog):
     assert not [e for e in font_manager.fontManager.ttflist if figures._covers(e.fname)]
     figures.setup_style(strict=True)
-    assert plt.rcParams["font.family"][1:], "the CJK font installed after Matplotlib's cache was not found"
-    assert render(LABEL) == []
+    assert plt.rcParams["font.family"][:-1], "the CJK font installed after Matplotlib's cache was not found"
+    assert render(LABEL, caplog) == []
 
 
 def test_ci_fails_without_a_cjk_font(stale_cache, monkeypatch, tmp_path):

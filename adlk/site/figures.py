@@ -75,9 +75,19 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanY
 """Preferred fonts for Chinese labels, best first; any other installed font that covers Chinese is used after them."""
 
 LATIN_FONT = "DejaVu Sans"
-"""Matplotlib's own font: first in the family list, so Latin letters, digits, ``×10⁻⁶`` and bold text come from it
-(it has a bold face and the superscripts that CJK fonts such as WenQuanYi lack); Chinese glyphs fall back to the
-CJK font character by character (Matplotlib ≥ 3.6 font fallback)."""
+"""Matplotlib's own font, after the CJK font in the family list: Matplotlib (≥ 3.6) falls back to it glyph by glyph
+for what the CJK font lacks (WenQuanYi has no ``⁻⁶``), and :func:`bold` puts it first (WenQuanYi has no bold face).
+The CJK font stays first because text with ``$…$`` is drawn by mathtext, which uses the first family only."""
+
+
+def bold() -> dict[str, object]:
+    """Text properties for bold labels: Latin letters and digits from DejaVu Sans Bold, Chinese from the CJK font.
+
+    The common CJK fonts (WenQuanYi) have no bold face, so ``fontweight="bold"`` alone draws regular digits.
+    """
+    family = plt.rcParams["font.family"]
+    return {"fontweight": "bold", "family": [LATIN_FONT, *(f for f in family if f != LATIN_FONT)]}
+
 
 PROBE = "图中文字"
 """Characters a usable CJK font must contain."""
@@ -152,7 +162,7 @@ def cjk_fonts() -> list[str]:
 
 
 def setup_style(strict: bool | None = None) -> None:
-    """One plotting style: Latin text in DejaVu Sans, Chinese in an installed CJK font (glyph by glyph).
+    """One plotting style: an installed CJK font, DejaVu Sans for the glyphs it lacks.
 
     Args:
         strict: raise instead of warning when no font can draw Chinese. Default: under ``CI=true``.
@@ -173,7 +183,7 @@ def setup_style(strict: bool | None = None) -> None:
             _warned.append(True)
             print(f"[adlk] {message}", file=sys.stderr)
     plt.rcParams.update({
-        "font.family": [LATIN_FONT, *chosen],
+        "font.family": [*chosen, LATIN_FONT],
         "axes.unicode_minus": False,
         "figure.dpi": 100,
         "savefig.dpi": 120,
