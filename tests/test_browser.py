@@ -94,6 +94,11 @@ def test_chapter_page_math_figures_code(browser, server, shots):
     assert page.locator("div.highlight pre code").count() >= 3
     assert page.locator(".adlk-run-card").count() == 1
     page.screenshot(path=str(shots / "chapter-light.png"), full_page=True)
+    figure = page.locator("a.glightbox:has(img[src*='figures/'])").first  # click to enlarge
+    figure.click()
+    page.wait_for_selector(".glightbox-container .gslide-image img", timeout=10000)
+    page.wait_for_timeout(800)  # the opening animation
+    page.screenshot(path=str(shots / "chapter-figure-enlarged.png"))
     assert errors == []
 
 
@@ -166,7 +171,7 @@ def check_page(browser, server, path, shots):
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(f"page error: {exc}"))
         page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(server) else route.abort())
-        response = page.goto(f"{server}/{path}", wait_until="networkidle")
+        response = page.goto(f"{server}/{path}", wait_until="load")  # images and scripts loaded
         if response is None or response.status != 200:
             problems.append(f"{width} px: HTTP {response and response.status}")
         if page.locator(".arithmatex").count():
