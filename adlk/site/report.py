@@ -162,7 +162,9 @@ def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
     for m in flagged:
         what = "" if len(flagged) == 1 else f"（{m.label}）"
         note += f"“差值”{what}为本站减去书中数值，⚠ 表示相差超过 {m.tolerance:g}。"
-    return body + note + "\n\n" + provenance_line(list(rows.values())) + "\n"
+    # 来历（硬件、平台、版本、代码提交）放进一个默认收起的框：随时可查，但不夹在正文里
+    details = provenance_line(list(rows.values())).replace("\n", "\n    ")
+    return body + note + "\n\n??? info \"数据来源：硬件、版本、日期与代码提交\"\n\n    " + details + "\n"
 
 
 def plot_table(table: Table, rows: dict[str, dict[str, Any]], path: Path) -> None:
