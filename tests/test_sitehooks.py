@@ -31,4 +31,21 @@ def test_links_come_from_the_repository_address():
     text = card("ch01/cnn.md")
     assert "https://colab.research.google.com/github/owner/name/blob/main/docs/notebooks/ch01-cnn.ipynb" in text
     assert f"{REPO}/blob/main/docs/ch01/cnn.md" in text
-    assert 'href="../../notebooks/ch01-cnn/ch01-cnn.ipynb" download' in text
+    assert '(../notebooks/ch01-cnn.ipynb){ .md-button download="ch01-cnn.ipynb" }' in text
+
+
+def test_card_never_says_zero_seconds(tmp_path):
+    import json
+    import shutil
+
+    (tmp_path / "ch01").mkdir()
+    (tmp_path / "generated").mkdir()
+    for page in ("three-networks", "cnn"):
+        shutil.copy(DOCS / "ch01" / f"{page}.md", tmp_path / "ch01")
+    stamp = {"cpu": "CPU", "date": "2026-01-01T00:00:00", "tensorflow": "2", "keras": "3"}
+    (tmp_path / "generated" / "block-times.json").write_text(json.dumps({
+        "docs/ch01/three-networks.md": {"blocks": 0, "cpu_seconds": 0.0, **stamp},
+        "docs/ch01/cnn.md": {"blocks": 2, "cpu_seconds": 0.04, **stamp}}), encoding="utf-8")
+    empty, quick = (run_card(f"ch01/{p}.md", tmp_path, "owner/name", REPO) for p in ("three-networks", "cnn"))
+    assert "本页没有代码块" in empty and "不到 0.1 秒" in quick
+    assert "0.0 秒" not in empty + quick

@@ -120,7 +120,8 @@ def run_benchmark(models: list[str], epochs: int, out: Path | None, profile: str
 def render_benchmark(data: dict[str, Any] | None) -> str:
     """基准结果的 Markdown 表格（由结果文件生成）。"""
     if data is None:
-        return "尚无基准记录：运行 `python -m adlk bench ch01` 生成。\n"
+        return ("这一项还没有测过：在这类设备上运行 `python -m adlk bench ch01`（结果写入 `docs/results/bench/`），"
+                "再运行 `python -m adlk generate`，这里就会出现由结果文件生成的表格。\n")
     from adlk.runs.provenance import provenance_line
 
     names = {"mlp": "MLP", "cnn": "CNN", "rnn": "SimpleRNN"}

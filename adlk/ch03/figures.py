@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from adlk.site.figures import figure, load_artifact, placeholder, plt
+from adlk.site.figures import bold, figure, load_artifact, placeholder, plt
 
 BLUE, ORANGE, GREEN, RED, GRAY, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C", "#8172B3"
 DIGIT_COLORS = plt.get_cmap("tab10").colors
@@ -188,7 +188,7 @@ def latent_2d() -> Figure:
         pts = z[labels == digit]
         ax.scatter(pts[:, 0], pts[:, 1], s=5, color=DIGIT_COLORS[digit], alpha=0.7, label=str(digit))
         cx, cy = np.median(pts, axis=0)
-        ax.text(cx, cy, str(digit), fontsize=15, weight="bold", ha="center", va="center",
+        ax.text(cx, cy, str(digit), fontsize=15, **bold(), ha="center", va="center",
                 color=DIGIT_COLORS[digit], bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1})
     if grid is not None:
         gx, gy = grid["grid_x"], grid["grid_y"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from adlk.site.figures import figure, load_artifact, placeholder, plt
+from adlk.site.figures import bold, figure, load_artifact, placeholder, plt
 
 BLUE, ORANGE, GREEN, RED, GRAY = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C"
 SEEDS = (0, 1, 2)
@@ -77,10 +77,10 @@ def _grid_panel(ax, q: np.ndarray, title: str) -> None:
             continue
         best = q[s].max()
         for a, (dx, dy) in ARROWS.items():
-            weight = "bold" if q[s, a] == best else "normal"
+            weight = bold() if q[s, a] == best else {}
             color = BLUE if q[s, a] == best else "black"
             ax.text(x0 + 0.5 + 0.33 * dx, y0 + 0.5 + 0.33 * dy, f"{q[s, a]:.1f}", ha="center", va="center",
-                    fontsize=9, fontweight=weight, color=color)
+                    fontsize=9, **weight, color=color)
     ax.set_title(title)
 
 
@@ -109,7 +109,7 @@ def _lake_panel(ax, q: np.ndarray, title: str) -> None:
         tile = LAKE[r][c]
         if tile in "HG":
             ax.text(c, r, "冰洞" if tile == "H" else "目标", ha="center", va="center", fontsize=10,
-                    color=RED if tile == "H" else GREEN, fontweight="bold")
+                    color=RED if tile == "H" else GREEN, **bold())
             continue
         a = int(np.argmax(q[s]))
         dx, dy = ARROWS[a]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -69,22 +70,120 @@ def load_all(chapter: str | None = None) -> dict[str, FigureSpec]:
     return REGISTRY
 
 
-def setup_style() -> None:
-    """One plotting style, with a font that shows Chinese (falls back to the default font with a warning)."""
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+             "SimHei", "Microsoft YaHei", "PingFang SC")
+"""Preferred fonts for Chinese labels, best first; any other installed font that covers Chinese is used after them."""
+
+LATIN_FONT = "DejaVu Sans"
+"""Matplotlib's own font, after the CJK font in the family list: Matplotlib (≥ 3.6) falls back to it glyph by glyph
+for what the CJK font lacks (WenQuanYi has no ``⁻⁶``), and :func:`bold` puts it first (WenQuanYi has no bold face).
+The CJK font stays first because text with ``$…$`` is drawn by mathtext, which uses the first family only."""
+
+
+def bold() -> dict[str, object]:
+    """Text properties for bold labels: Latin letters and digits from DejaVu Sans Bold, Chinese from the CJK font.
+
+    The common CJK fonts (WenQuanYi) have no bold face, so ``fontweight="bold"`` alone draws regular digits.
+    """
+    family = plt.rcParams["font.family"]
+    return {"fontweight": "bold", "family": [LATIN_FONT, *(f for f in family if f != LATIN_FONT)]}
+
+
+PROBE = "图中文字"
+"""Characters a usable CJK font must contain."""
+
+
+class NoCJKFontError(RuntimeError):
+    """No installed font can draw Chinese: the figures would show boxes (tofu) instead of labels."""
+
+
+def _covers(path: str, text: str = PROBE) -> bool:
+    """Whether the font file ``path`` has a glyph for every character of ``text``."""
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        font = FT2Font(path)
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return all(font.get_char_index(ord(ch)) for ch in text)
+
+
+def _system_cjk_files() -> list[str]:
+    """Font files the system says cover Chinese (``fc-list :lang=zh``), plus known names in the font folders.
+
+    Matplotlib reads its font list from a cache written the first time it ran; a font installed later is missing
+    from that list until the cache is rebuilt, so the system is asked directly.
+    """
+    import shutil
+    import subprocess
+
     from matplotlib import font_manager
 
+    files: list[str] = []
+    if shutil.which("fc-list"):
+        try:
+            out = subprocess.run(["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=30).stdout
+            files += [line.strip().rstrip(":").strip() for line in out.splitlines() if line.strip()]
+        except (OSError, subprocess.SubprocessError):
+            pass
+    known = re.compile(r"wqy|wenquanyi|notosanscjk|notosanssc|sourcehansans|simhei|msyh|pingfang", re.IGNORECASE)
+    files += [f for f in font_manager.findSystemFonts() if known.search(Path(f).name.replace("-", ""))]
+    return sorted({f for f in files if Path(f).is_file()})
+
+
+def cjk_fonts() -> list[str]:
+    """Family names of the installed fonts that can draw Chinese, preferred ones first.
+
+    Fonts installed after Matplotlib's font cache was written are added to its font manager first.
+    """
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+
+    def usable() -> list[str]:
+        families: dict[str, bool] = {}
+        for entry in manager.ttflist:
+            if entry.name not in families:
+                families[entry.name] = False
+            if not families[entry.name] and (entry.name in CJK_FONTS or "CJK" in entry.name
+                                             or re.search(r"[\u4e00-\u9fff]", entry.name)):
+                families[entry.name] = _covers(entry.fname)
+        found = [name for name, ok in families.items() if ok]
+        return sorted(found, key=lambda n: (CJK_FONTS.index(n) if n in CJK_FONTS else len(CJK_FONTS), n))
+
+    found = usable()
+    if not found:
+        listed = {entry.fname for entry in manager.ttflist}
+        for path in _system_cjk_files():
+            if path not in listed and _covers(path):
+                manager.addfont(path)
+        found = usable()
+    return [name for name in found if "Mono" not in name] or found
+
+
+def setup_style(strict: bool | None = None) -> None:
+    """One plotting style: an installed CJK font, DejaVu Sans for the glyphs it lacks.
+
+    Args:
+        strict: raise instead of warning when no font can draw Chinese. Default: under ``CI=true``.
+
+    Raises:
+        NoCJKFontError: ``strict`` and no installed font covers Chinese.
+    """
     plt.rcdefaults()
-    candidates = ["Noto Sans CJK SC", "Noto Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-                  "Source Han Sans SC", "SimHei", "Microsoft YaHei"]
-    available = {f.name for f in font_manager.fontManager.ttflist}
-    chosen = [c for c in candidates if c in available]
-    if not chosen and not _warned:
-        _warned.append(True)
-        print("[adlk] no CJK font found: Chinese labels in figures will not render; "
-              "install one, e.g. `apt-get install fonts-wqy-microhei`", file=sys.stderr)
+    chosen = cjk_fonts()[:1]
+    if strict is None:
+        strict = os.environ.get("CI", "").lower() in ("true", "1")
+    if not chosen:
+        message = ("no installed font can draw Chinese, so every Chinese label in the figures would be boxes; "
+                   "install one (e.g. `apt-get install fonts-wqy-microhei` or `fonts-noto-cjk`) and run again")
+        if strict:
+            raise NoCJKFontError(message)
+        if not _warned:
+            _warned.append(True)
+            print(f"[adlk] {message}", file=sys.stderr)
     plt.rcParams.update({
-        "font.family": "sans-serif",
-        "font.sans-serif": chosen + ["DejaVu Sans"],
+        "font.family": [*chosen, LATIN_FONT],
         "axes.unicode_minus": False,
         "figure.dpi": 100,
         "savefig.dpi": 120,

@@ -15,8 +15,6 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from mkdocs.plugins import event_priority
-
 from adlk.site.notebooks import CHAPTER_PAGE, colab_url, notebook_name
 
 BRANCH = "main"
@@ -42,8 +40,12 @@ def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
     times_file = docs / "generated" / "block-times.json"
     times = json.loads(times_file.read_text(encoding="utf-8")) if times_file.is_file() else {}
     entry = times.get(f"docs/{page_src}")
-    if entry:
-        blocks = (f"本页 {entry['blocks']} 个代码块在 smoke 档位下共用 CPU 时间 {entry['cpu_seconds']:.1f} 秒"
+    if entry and not entry["blocks"]:
+        blocks = "本页没有代码块"
+    elif entry:
+        seconds = entry["cpu_seconds"]
+        spent = f"{seconds:.1f} 秒" if seconds >= 0.1 else "不到 0.1 秒"
+        blocks = (f"本页 {entry['blocks']} 个代码块在 smoke 档位下共用 CPU 时间 {spent}"
                   f"（{entry['cpu']}，{entry['date'][:10]}，TensorFlow {entry['tensorflow']}，Keras {entry['keras']}）")
     else:
         blocks = "本页代码块的 smoke 运行时间尚未记录（运行一次测试即可生成）"
@@ -60,9 +62,7 @@ def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
     else:
         full = ":material-chip: 本页没有引用完整训练的结果。"
     nb = notebook_name(Path("docs") / page)
-    stem = nb.removesuffix(".ipynb")
-    links = (f'<a class="md-button" href="../../notebooks/{stem}/{nb}" download>下载笔记本</a> '
-             f"[:material-notebook-outline: 查看笔记本](../notebooks/{nb}){{ .md-button }} "
+    links = (f'[:material-download: 下载笔记本](../notebooks/{nb}){{ .md-button download="{nb}" }} '
              f"[:simple-googlecolab: 在 Colab 中打开]({colab_url(repo, BRANCH, Path('docs') / page)}){{ .md-button }} "
              f"[:material-github: 本页源文件]({repo_url.rstrip('/')}/blob/{BRANCH}/docs/{page_src}){{ .md-button }}")
     return (f'<div class="adlk-run-card" markdown>\n\n{links}\n\n'
@@ -85,14 +85,6 @@ def _nav_pages(config: Any) -> set[str]:
     from adlk.site.notebooks import nav_pages
 
     return set(nav_pages(Path(config["config_file_path"])))
-
-
-@event_priority(100)  # 在搜索插件建索引之前
-def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
-    """MkDocs 钩子：笔记本页与它的章节页内容相同，不进搜索索引，免得每个结果出现两次。"""
-    if page.file.src_uri.endswith(".ipynb"):
-        page.meta["search"] = {"exclude": True}
-    return context
 
 
 MATHJAX_PARTS = ("tex-mml-chtml.js", "input", "output", "ui", "a11y", "adaptors")

@@ -2,7 +2,9 @@
 
 ``python -m adlk notebooks`` 把 ``mkdocs.yml`` 导航（页面列表只写在那里）里的每个章节页转换成
 ``docs/notebooks/<章>-<页>.ipynb``：``python`` 代码块变成代码单元，其余文字变成 Markdown 单元；
-``--8<--`` 引入的生成片段就地展开；插图改用站点上的绝对地址（在 Colab 里也能显示）。
+``--8<--`` 引入的生成片段就地展开；插图与链接改用站点上的地址（笔记本下载到本地或在 Colab 里打开时，
+插图照样显示，链接照样能跳到网站上的对应页面）。网站本身不渲染笔记本：章节页就是同样的内容，
+运行卡片提供下载与“在 Colab 中打开”。
 第一个单元在缺少 ``adlk`` 时安装它，所以笔记本在 Colab 里可以直接运行。
 """
 
@@ -61,7 +63,6 @@ def _expand(lines: list[str], generated: Path) -> list[str]:
 
 def _markdown(lines: list[str], site_url: str, page: Path) -> str:
     """把 MkDocs 专有的写法改成普通 Markdown：提示框变引用块，标签页变小标题，图片与链接用绝对地址。"""
-    base = f"{site_url.rstrip('/')}/{page.parent.name}/"
     out: list[str] = []
     quote_indent: int | None = None
     for line in lines:
@@ -91,17 +92,30 @@ def _markdown(lines: list[str], site_url: str, page: Path) -> str:
         out.append(line)
     text = "\n".join(out).strip("\n")
 
-    def absolute(match: re.Match[str]) -> str:
-        target = match["target"]
-        if re.match(r"^[a-z]+://|^#", target):
-            return match[0]
-        path, _, anchor = target.partition("#")
-        if path.endswith(".md"):
-            path = path[:-3] + "/"
-        url = base + path
-        return f"{match['prefix']}({url}{'#' + anchor if anchor else ''})"
+    return re.sub(r"(?P<prefix>!?\[[^\]]*\])\((?P<target>[^)\s]+)\)",
+                  lambda m: f"{m['prefix']}({site_link(m['target'], site_url, page)})", text)
 
-    return re.sub(r"(?P<prefix>!?\[[^\]]*\])\((?P<target>[^)\s]+)\)", absolute, text)
+
+def site_link(target: str, site_url: str, page: Path) -> str:
+    """A link or image path written in the chapter page ``page``, as an address on the published site.
+
+    Relative paths are resolved from the page's folder the way MkDocs does (``../ch03/index.md`` is the chapter's
+    index page, ``https://…/ch03/``; ``mlp.md#完整代码`` is ``https://…/ch01/mlp/#完整代码``); external addresses and
+    anchors within the page stay as they are. A notebook stands alone (downloaded or opened in Colab), so its
+    links and images point at the site.
+    """
+    import posixpath
+
+    if re.match(r"^[a-z][a-z0-9+.-]*:|^#", target):
+        return target
+    path, _, anchor = target.partition("#")
+    resolved = posixpath.normpath(posixpath.join(page.parent.name, path))
+    if resolved.startswith("../"):
+        raise ValueError(f"{page}: link {target!r} leaves the docs folder")
+    if resolved.endswith(".md"):
+        resolved = resolved[:-3]
+        resolved = resolved[:-len("index")] if resolved == "index" or resolved.endswith("/index") else resolved + "/"
+    return f"{site_url.rstrip('/')}/{resolved}{'#' + anchor if anchor else ''}"
 
 
 def page_to_notebook(page: Path, generated: Path, site_url: str, install: str) -> nbformat.NotebookNode:

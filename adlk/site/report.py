@@ -116,10 +116,33 @@ def _metric_header(label: str, has_book: bool) -> str:
     return f"{label[:-1]}，本站）" if label.endswith("）") else f"{label}（本站）"
 
 
+def _layout(table: Table) -> tuple[bool, list[str], list[tuple[str, str]]]:
+    """Which columns a table shows, so that its headline columns fit the page.
+
+    Numbered rows keep the book's layout. Tables of named rows (``wgan``, ``mlp`` …) show the row id under the
+    first column's value instead of in a column of its own, and say the settings that all rows share once above
+    the table instead of repeating them in a column.
+
+    Returns:
+        Whether to show the row-id column, the display columns to show, and the ``(column, value)`` pairs that
+        every row shares.
+    """
+    numbered = all(run.row.isdigit() for run in table.runs) or not table.show_columns
+    columns, same = [], []
+    for c in table.show_columns:
+        values = {run.show.get(c, "") for run in table.runs}
+        if not numbered and len(table.runs) > 1 and len(values) == 1 and "" not in values:
+            same.append((c, values.pop()))
+        else:
+            columns.append(c)
+    return numbered, columns, same
+
+
 def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
     """The Markdown of one table: row id, display columns, each metric (本站 / 书中), difference, time."""
     flagged = [m for m in table.metrics if m.tolerance is not None and _has_book(table, m)]
-    head = ["#", *table.show_columns]
+    numbered, columns, same = _layout(table)
+    head = ["#"] * numbered + columns
     for m in table.metrics:
         head.append(_metric_header(m.label, _has_book(table, m)))
     head += [("差值" if len(flagged) == 1 else f"{m.label} 差值") for m in flagged]
@@ -128,7 +151,9 @@ def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for run in table.runs:
         data = rows.get(run.row)
-        cells = [run.row, *(run.show.get(c, "") for c in table.show_columns)]
+        cells = [run.row] * numbered + [run.show.get(c, "") for c in columns]
+        if not numbered and columns:
+            cells[0] += f"<br>`{run.row}`"  # the row id (pages and `--only` refer to it), under the model's name
         for m in table.metrics:
             ours = metric_cell(m, data) if data else "—"
             if m.primary and data:
@@ -147,7 +172,7 @@ def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
         if table.timing:
             cells.append(_timing_cell(table, data) if data else "—")
         lines.append("| " + " | ".join(cells) + " |")
-    body = "\n".join(lines) + "\n"
+    body = ("各行相同的设置：" + "，".join(f"{c} = {v}" for c, v in same) + "。\n\n" if same else "") + "\n".join(lines) + "\n"
     if not rows:
         return body + "\n尚无本站的运行记录" + ("：表中只有书中数值。" if any(r.book for r in table.runs) else "。") + "\n"
     missing = len(table.runs) - len(rows)
@@ -161,7 +186,9 @@ def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
     for m in flagged:
         what = "" if len(flagged) == 1 else f"（{m.label}）"
         note += f"“差值”{what}为本站减去书中数值，⚠ 表示相差超过 {m.tolerance:g}。"
-    return body + note + "\n\n" + provenance_line(list(rows.values())) + "\n"
+    # 来历（硬件、平台、版本、代码提交）放进一个默认收起的框：随时可查，但不夹在正文里
+    details = provenance_line(list(rows.values())).replace("\n", "\n    ")
+    return body + note + "\n\n??? info \"数据来源：硬件、版本、日期与代码提交\"\n\n    " + details + "\n"
 
 
 def plot_table(table: Table, rows: dict[str, dict[str, Any]], path: Path) -> None:
