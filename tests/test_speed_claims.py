@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from adlk.runs import speed
+from adlk.runs.provenance import LOADED_SHARE, others_share
 from adlk.runs.registry import chapter_module, chapters
 from adlk.site.report import ReportContext, load_results
 
@@ -52,20 +53,20 @@ def test_speed_sentence_agrees_with_the_measurement_it_cites(name, text):
     cpu = {n: round(speed.per_step(data, n), 3) for n in data["candidates"]}
     wall = {n: round(speed.per_step(data, n, "wall"), 3) for n in data["candidates"]}
     by_cpu = {v: n for n, v in cpu.items()}
+    by_pair = {(cpu[n], wall[n]): n for n in cpu}
 
     # the table: CPU and wall seconds per step, and the ratio to the first row's baseline
     rows = re.findall(r"^\| (.+?) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) 倍 \|$", text, flags=re.M)
     assert len(rows) == len(data["candidates"]) or not rows
     base = None
     for label, c, w, ratio in rows:
-        key = by_cpu.get(float(c))
-        assert key is not None, f"{label}: {c} CPU s/step is not in {cited[0]}"
-        assert float(w) == wall[key], f"{label}: wall {w} s/step, the file has {wall[key]}"
+        key = by_pair.get((float(c), float(w)))
+        assert key is not None, f"{label}: {c} CPU s/step and {w} s/step are not one candidate of {cited[0]}"
         if float(ratio) == 1.0 and base is None:
             base = key
-    for label, c, _, ratio in rows:
-        assert float(ratio) == pytest.approx(speed.per_step(data, by_cpu[float(c)]) / speed.per_step(data, base),
-                                             abs=0.006), label
+    for label, c, w, ratio in rows:
+        key = by_pair[(float(c), float(w))]
+        assert float(ratio) == pytest.approx(speed.per_step(data, key) / speed.per_step(data, base), abs=0.006), label
 
     # the ranking: fastest first, each value the file's
     for seq in re.findall(r"按每步 CPU 时间从快到慢：(.+?)。", text):
@@ -74,7 +75,8 @@ def test_speed_sentence_agrees_with_the_measurement_it_cites(name, text):
         assert sorted(values) == sorted(cpu.values()), seq
         # "<" only where every round agrees (the two ranges do not overlap), "≈" otherwise
         signs = re.findall(r"秒） ([<≈]) ", seq)
-        order = [by_cpu[v] for v in values]
+        order = speed.ranking(data)
+        assert values == [cpu[k] for k in order], seq
         for a, b, sign in zip(order, order[1:], signs):
             assert (sign == "<") == speed.separable(data, a, b), f"{a} {sign} {b}"
 
@@ -93,6 +95,15 @@ def test_speed_sentence_agrees_with_the_measurement_it_cites(name, text):
         e = speed.extrapolate(data, key, int(steps.replace(",", "")))
         assert (int(hours), int(low), int(high)) == (round(e["cpu_hours"]), round(e["wall_hours_low"]),
                                                      round(e["wall_hours_high"]))
+    for c, steps, hours, w, wall_hours in re.findall(
+            r"每步 ([\d.]+) CPU 秒推算，.*?（([\d,]+) 步[^）]*）约需 (\d+) 个 CPU 小时；按同一次测得的墙钟时间（每步 ([\d.]+) 秒），"
+            r"在这台机器上约 (\d+) 小时", text):
+        key = by_cpu.get(float(c))
+        assert key is not None and float(w) == wall[key], f"{c} / {w} s/step are not {cited[0]}'s"
+        assert others_share(data["timing"], data["provenance"]["cpu_count"]) <= LOADED_SHARE, \
+            "a measured wall time is extrapolated only from a quiet measurement"
+        e = speed.extrapolate(data, key, int(steps.replace(",", "")))
+        assert (int(hours), int(wall_hours)) == (round(e["cpu_hours"]), round(e["wall_hours_measured"]))
 
 
 HAND_TYPED = re.compile(r"(好几|几十|十几|数十|几|上百)个?(小时|天)|约需|最快|最慢|(快|慢)了?\s*[\d.]+\s*倍")

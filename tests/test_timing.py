@@ -124,7 +124,7 @@ def test_step_measurement_ranks_candidates_and_rotates_the_order():
     calls: list[str] = []
     data = speed.measure_steps(_fake_candidates(calls), steps=3, warmup=1, rounds=3, log=None)
     assert speed.ranking(data) == ["fast", "mid", "slow"]
-    timed = calls[3:]  # after one warm-up call each
+    timed = calls[6:]  # after the warm-up: one call each, twice round
     firsts = [timed[i * 9] for i in range(3)]
     assert firsts == ["slow", "fast", "mid"], "each round starts with the next candidate"
     for name, seconds in (("fast", 0.002), ("slow", 0.006)):
@@ -134,7 +134,7 @@ def test_step_measurement_ranks_candidates_and_rotates_the_order():
 
 def test_extrapolation_and_its_sentence_agree():
     data = {"candidates": {"m": {"cpu_seconds_per_step": 0.5, "wall_seconds_per_step": 0.6}},
-            "provenance": {"cpu_count": 2}}
+            "provenance": {"cpu_count": 2}, "timing": {"wall_seconds": 100.0, "others_cpu_seconds": 150.0}}
     e = speed.extrapolate(data, "m", 72_000)
     assert e["cpu_hours"] == pytest.approx(10) and e["wall_hours_low"] == pytest.approx(5)
     assert e["wall_hours_high"] == pytest.approx(10) and e["wall_hours_measured"] == pytest.approx(12)
@@ -153,3 +153,11 @@ def test_damaged_benchmark_file_is_named(tmp_path):
     with pytest.raises(ValueError, match=re.escape(str(path))):
         speed.read_bench(path)
     assert speed.read_bench(tmp_path / "missing.json") is None
+
+
+def test_a_quiet_measurement_extrapolates_its_measured_wall_time():
+    data = {"candidates": {"m": {"cpu_seconds_per_step": 0.5, "wall_seconds_per_step": 0.3}},
+            "provenance": {"cpu_count": 2}, "timing": {"wall_seconds": 100.0, "others_cpu_seconds": 2.0}}
+    text = speed.extrapolation_sentence(data, "m", "M", 72_000, "全程")
+    assert "约需 10 个 CPU 小时" in text and "每步 0.300 秒），在这台机器上约 6 小时" in text
+    assert "之间" not in text

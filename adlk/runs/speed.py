@@ -37,7 +37,8 @@ def measure_steps(candidates: dict[str, StepFactory], steps: int = 10, warmup: i
     Args:
         candidates: name → factory (see :data:`StepFactory`).
         steps: steps per candidate per round.
-        warmup: untimed steps after building (tracing and compiling happen here).
+        warmup: untimed steps per candidate, done twice round after all are built (tracing and compiling
+            happen here).
         rounds: rounds; round ``r`` starts with candidate ``r`` (mod the number of candidates).
         log: where progress lines go (``None``: nowhere).
 
@@ -53,14 +54,15 @@ def measure_steps(candidates: dict[str, StepFactory], steps: int = 10, warmup: i
     say = log or (lambda _msg: None)
     load_start = load_average()
     busy0, cpu0, wall0 = machine_busy_seconds(), time.process_time(), time.perf_counter()
-    step_fns: dict[str, Callable[[], Any]] = {}
-    for name, factory in candidates.items():
-        step = factory()
-        for _ in range(warmup):
-            step()
-        step_fns[name] = step
-        say(f"built {name} ({warmup} warm-up steps)")
+    step_fns = {name: factory() for name, factory in candidates.items()}
     names = list(step_fns)
+    # warm up after every candidate is built, twice round: the first steps of a model trace and compile it, and
+    # the first round after building all of them still ran slower than the later ones
+    for _ in range(2):
+        for name in names:
+            for _ in range(warmup):
+                step_fns[name]()
+    say(f"built {', '.join(names)}; {2 * warmup} warm-up steps each")
     per_round: dict[str, list[dict[str, float]]] = {n: [] for n in names}
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
@@ -150,7 +152,7 @@ def conditions(data: dict[str, Any]) -> str:
     load = "" if share is None else f"，测量期间其他程序占用了这台机器约 {100 * share:.0f}% 的 CPU"
     source = f"results/bench/{prov.get('device', 'cpu')}-{data['bench']}.json"
     return (f"测量于 {prov['date'][:10]}，{hardware_text(prov)}，TensorFlow {prov.get('tensorflow', '?')}、"
-            f"Keras {prov['keras']}：每个模型先做 {data['warmup']} 步预热，再轮流计时，每轮各 {data['steps']} 步、"
+            f"Keras {prov['keras']}：每个模型先做 {2 * data['warmup']} 步预热，再轮流计时，每轮各 {data['steps']} 步、"
             f"共 {data['rounds']} 轮（每轮换一个模型打头），取各轮每步用时的中位数{load}"
             f"（数据文件 `{source}`）。")
 
@@ -192,12 +194,19 @@ def ranking_sentence(data: dict[str, Any], names: dict[str, str]) -> str:
 def extrapolation_sentence(data: dict[str, Any], name: str, label: str, total_steps: int, what: str) -> str:
     """How long ``total_steps`` steps of ``name`` would take at the measured speed, as CPU hours and the wall-time
     range on an otherwise idle machine with the same cores."""
+    from adlk.runs.provenance import LOADED_SHARE, others_share
+
     e = extrapolate(data, name, total_steps)
     cores = data["provenance"].get("cpu_count") or 1
-    return (f"按这次测量中 {label} 每步 {per_step(data, name):.3f} CPU 秒推算，{what}（{total_steps:,} 步，只算训练步）约需 "
-            f"{e['cpu_hours']:.0f} 个 CPU 小时；在同样的 {cores} 核机器上、没有别的程序时，"
-            f"墙钟时间在 {e['wall_hours_low']:.0f} 到 {e['wall_hours_high']:.0f} 小时之间"
-            "（所有核一直忙时是前者，只有一个核忙时是后者）。")
+    text = (f"按这次测量中 {label} 每步 {per_step(data, name):.3f} CPU 秒推算，{what}（{total_steps:,} 步，只算训练步）约需 "
+            f"{e['cpu_hours']:.0f} 个 CPU 小时；")
+    share = others_share(data["timing"], cores)
+    if share is not None and share <= LOADED_SHARE:
+        # measured on a quiet machine: its wall time per step is what a reader with the same CPU would see
+        return text + (f"按同一次测得的墙钟时间（每步 {per_step(data, name, 'wall'):.3f} 秒），在这台机器上约 "
+                       f"{e['wall_hours_measured']:.0f} 小时。")
+    return text + (f"在同样的 {cores} 核机器上、没有别的程序时，墙钟时间在 {e['wall_hours_low']:.0f} 到 "
+                   f"{e['wall_hours_high']:.0f} 小时之间（所有核一直忙时是前者，只有一个核忙时是后者）。")
 
 
 def bench_cli(argv: list[str], chapter: str, doc: str, models: tuple[str, ...],
