@@ -106,12 +106,15 @@ def expected_cell(metric, data: dict) -> str:
 
 def rendered_cells(table: Table, run: Run, data: dict) -> dict[str, str]:
     """The metric cells of the row's line in the rendered Markdown table (bold and the book's value removed)."""
-    from adlk.site.report import render_table
+    from adlk.site.report import render_table, table_layout
 
     text = render_table(table, {run.row: data})
-    line = next(ln for ln in text.splitlines() if ln.startswith(f"| {run.row} |"))
+    numbered, columns, _ = table_layout(table)
+    # numbered rows start with their id; named rows carry it as `id` under the first column's value
+    mark = f"| {run.row} |" if numbered else f"`{run.row}` |"
+    line = next(ln for ln in text.splitlines() if ln.startswith("| ") and mark in ln)
     cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
-    first = 1 + len(table.show_columns)
+    first = int(numbered) + len(columns)
     out = {}
     for i, metric in enumerate(table.metrics):
         cell = cells[first + i]

@@ -41,7 +41,9 @@ def deep_findings(rows: dict[str, dict[str, Any]]) -> dict[str, Any]:
     acc = {r: _pct(rows[r]) for r in DEEP_ROWS if r in rows}
     out: dict[str, Any] = {"acc": acc}
     depth = [r for r in ("resnet20v1", "resnet32v1", "resnet56v1") if r in acc]
-    out["depth_monotonic"] = (all(acc[a] < acc[b] for a, b in zip(depth, depth[1:])) if len(depth) == 3 else None)
+    # 每一步都要高出 NOISE 以上才算“随深度上升”；相差在 NOISE 之内的相邻两行只说“相当”
+    out["depth_steps"] = [(a, b, compare(acc[b], acc[a], NOISE)) for a, b in zip(depth, depth[1:])]
+    out["depth_monotonic"] = (all(w == "高" for *_, w in out["depth_steps"]) if len(depth) == 3 else None)
     out["depth_best"] = max(depth, key=acc.get) if depth else None
     out["v2_vs_v1"] = (compare(acc["resnet20v2"], acc["resnet20v1"], NOISE)
                        if {"resnet20v2", "resnet20v1"} <= acc.keys() else None)
@@ -88,8 +90,12 @@ def _deep_summary(rows: dict[str, dict[str, Any]]) -> str:
     depth = [r for r in ("resnet20v1", "resnet32v1", "resnet56v1") if r in acc]
     if len(depth) >= 2:
         seq = "、".join(f"{acc[r]:.2f}%" for r in depth)
-        verdict = ("随深度单调上升" if f["depth_monotonic"] else
-                   f"没有随深度单调上升，最高的是 {NAMES[f['depth_best']]}") if len(depth) == 3 else ""
+        steps = "；".join(
+            spaced("", NAMES[b], f"与 {NAMES[a]} 相当（相差 {abs(acc[b] - acc[a]):.2f} 个百分点）") if w == "相当" else
+            spaced("", NAMES[b], f"{'高于' if w == '高' else '低于'} {NAMES[a]} {abs(acc[b] - acc[a]):.2f} 个百分点")
+            for a, b, w in f["depth_steps"])
+        verdict = (("随深度单调上升（每一步都高出 0.5 个百分点以上）" if f["depth_monotonic"] else
+                    f"不能说随深度单调上升：{steps}，最高的是 {NAMES[f['depth_best']]}") if len(depth) == 3 else "")
         lines.append(f"- **深度**：{'、'.join(NAMES[r] for r in depth)} 的测试准确率依次为 {seq}" +
                      (f"，{verdict}" if verdict else "") + "。")
     if f["v2_vs_v1"] is not None:

@@ -87,7 +87,7 @@ def colorize_summary(mse_row: dict[str, Any] | None, bce_row: dict[str, Any] | N
             f"当作输出，MSE 是 {gray:.4f}；输出一张全黑的图，MSE 是 {black:.4f}。\n\n")
     for name, data in rows:
         mse = _metric(data, "test_mse")
-        text += (f"- {name}（用时 {data['timing']['wall_seconds'] / 60:.1f} 分钟）：测试 MSE {mse:.4f}，"
+        text += (f"- {name}：测试 MSE {mse:.4f}，"
                  f"给 {100 * _metric(data, 'color_accuracy'):.1f}% 的数字涂上了正确类别的颜色（随便猜是 10%）")
         if mse > gray:
             text += "；误差高于原样输出灰度图" + ("，与输出全黑相差无几" if mse > 0.8 * black else "")

@@ -116,7 +116,7 @@ def _metric_header(label: str, has_book: bool) -> str:
     return f"{label[:-1]}，本站）" if label.endswith("）") else f"{label}（本站）"
 
 
-def _layout(table: Table) -> tuple[bool, list[str], list[tuple[str, str]]]:
+def table_layout(table: Table) -> tuple[bool, list[str], list[tuple[str, str]]]:
     """Which columns a table shows, so that its headline columns fit the page.
 
     Numbered rows keep the book's layout. Tables of named rows (``wgan``, ``mlp`` …) show the row id under the
@@ -141,7 +141,7 @@ def _layout(table: Table) -> tuple[bool, list[str], list[tuple[str, str]]]:
 def render_table(table: Table, rows: dict[str, dict[str, Any]]) -> str:
     """The Markdown of one table: row id, display columns, each metric (本站 / 书中), difference, time."""
     flagged = [m for m in table.metrics if m.tolerance is not None and _has_book(table, m)]
-    numbered, columns, same = _layout(table)
+    numbered, columns, same = table_layout(table)
     head = ["#"] * numbered + columns
     for m in table.metrics:
         head.append(_metric_header(m.label, _has_book(table, m)))

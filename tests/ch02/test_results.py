@@ -111,7 +111,10 @@ def test_summary_snippets_follow_the_results():
     text = report.snippets({"ch02/deep": deep, "ch02/mnist": rows("mnist")})["ch02/summary-deep.md"]
     f = report.deep_findings(deep)
     if f["depth_monotonic"] is not None:
-        assert ("单调上升" in text) and (("没有随深度单调上升" in text) != f["depth_monotonic"])
+        assert ("单调上升" in text) and (("不能说随深度单调上升" in text) != f["depth_monotonic"])
+        for a, b, word in f["depth_steps"]:
+            # 相差在 NOISE 之内的相邻两行只说“相当”
+            assert (word == "相当") == (abs(f["acc"][b] - f["acc"][a]) <= report.NOISE)
     acc = f["acc"]
     if f["v2_vs_v1"] == "高":
         assert acc["resnet20v2"] > acc["resnet20v1"] + report.NOISE and "高于 v1" in text
