@@ -49,3 +49,16 @@ def test_card_never_says_zero_seconds(tmp_path):
     empty, quick = (run_card(f"ch01/{p}.md", tmp_path, "owner/name", REPO) for p in ("three-networks", "cnn"))
     assert "本页没有代码块" in empty and "不到 0.1 秒" in quick
     assert "0.0 秒" not in empty + quick
+
+
+def test_card_gives_the_total_time_of_the_runs_and_how_many_were_loaded():
+    """完整运行一行写出这些运行合计用了多久，并说明其中几个是在别的程序争用 CPU 时记录的（与表中的 † 同一规则）。"""
+    from adlk.runs.provenance import under_load
+
+    everything = [read_result(result_path(DOCS / "results" / "cpu", table(t), r)) for t in ("mlp", "cnn", "rnn", "mlp-sgd")
+                  for r in table(t).runs]
+    total = sum(r["timing"]["wall_seconds"] for r in everything) / 60
+    loaded = sum(under_load(r) for r in everything)
+    text = card("ch01/configurations.md")
+    assert f"这些运行合计用时 {total:.1f} 分钟" in text
+    assert (f"其中 {loaded} 个是在别的程序争用 CPU 时记录的" in text) == (loaded > 0)

@@ -34,6 +34,16 @@ def _page_runs(page_text: str, docs: Path) -> list[dict[str, Any]]:
     return [read_result(docs / p) for p in paths if (docs / p).is_file()]
 
 
+def _minutes(runs: list[dict[str, Any]]) -> str:
+    """``12.3 分钟``, or ``…，其中 2 个是在别的程序争用 CPU 时记录的`` when some runs were recorded under load."""
+    from adlk.runs.provenance import under_load
+
+    total = sum(r.get("timing", {}).get("wall_seconds", 0.0) for r in runs) / 60
+    text = f"{total:.1f} 分钟" if total >= 0.1 else "不到 0.1 分钟"
+    loaded = sum(under_load(r) for r in runs)
+    return text + (f"（其中 {loaded} 个是在别的程序争用 CPU 时记录的，用时偏长）" if loaded else "")
+
+
 def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
     """一个章节页的运行卡片（Markdown）。"""
     page = Path(page_src)
@@ -58,7 +68,8 @@ def run_card(page_src: str, docs: Path, repo: str, repo_url: str) -> str:
         full = (f":material-chip: 本页的完整运行结果（{len(runs)} 个结果文件）来自 "
                 f"{distinct('{cpu}（{cpu_count} 核 CPU）')}，{dates[0]}"
                 f"{'' if dates[0] == dates[-1] else ' 至 ' + dates[-1]}，"
-                f"{distinct('TensorFlow {tensorflow}，Keras {keras}，Python {python}')}。")
+                f"{distinct('TensorFlow {tensorflow}，Keras {keras}，Python {python}')}"
+                f"，这些运行合计用时 {_minutes(runs)}。")
     else:
         full = ":material-chip: 本页没有引用完整训练的结果。"
     nb = notebook_name(Path("docs") / page)
