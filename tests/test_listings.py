@@ -198,7 +198,10 @@ def recorded(row_id: str, device: str = "cpu") -> dict | None:
 
 def listing_parameters(listing: Listing, monkeypatch: pytest.MonkeyPatch) -> int:
     """Run the listing up to its first compile/fit (smoke profile) and evaluate its ``parameters`` expression."""
+    import tempfile
+
     monkeypatch.setenv("ADLK_PROFILE", "smoke")
+    monkeypatch.chdir(tempfile.mkdtemp(prefix="adlk-listing-"))  # a listing may create folders: not in the checkout
     tree = ast.parse(listing.code)
     head = []
     for node in tree.body:

@@ -38,8 +38,9 @@ def _layers(model):
 
 
 @pytest.mark.parametrize(("builder", "args", "code"), _marked_listings())
-def test_listing_builds_the_package_model(builder, args, code, monkeypatch):
+def test_listing_builds_the_package_model(builder, args, code, monkeypatch, tmp_path):
     monkeypatch.setenv("ADLK_PROFILE", "smoke")
+    monkeypatch.chdir(tmp_path)  # 清单可能建目录（如 saved_models/）：不要写进仓库
     head = code[:re.search(r"^\w+\.compile\(", code, re.M).start()]
     namespace: dict = {}
     exec(compile(head, "<listing>", "exec"), namespace)
