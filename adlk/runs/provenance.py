@@ -54,6 +54,11 @@ def machine_busy_seconds() -> float | None:
         return None
 
 
+def load_average() -> list[float] | None:
+    """The 1-, 5- and 15-minute load averages now (``None`` where the system does not report them)."""
+    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+
+
 LOADED_SHARE = 0.25
 """A run is marked as recorded under load when other programs took more than this share of the machine's CPU
 capacity (cores × wall time) while it ran."""
@@ -196,7 +201,7 @@ def provenance(profile: Profile, seed: int) -> dict[str, Any]:
         "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "git_commit": git_commit(),
         # load average over 1/5/15 minutes: timings are inflated when other programs run
-        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
+        "load_average": load_average(),
     }
 
 

@@ -14,7 +14,6 @@ import contextlib
 import hashlib
 import inspect
 import json
-import os
 import time
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
@@ -25,7 +24,7 @@ import numpy as np
 
 from adlk.profiles import Profile, get_profile
 from adlk.runs.context import RunContext, RunDeferred, checkpoint_root
-from adlk.runs.provenance import provenance, versions_for_key
+from adlk.runs.provenance import load_average, provenance, versions_for_key
 from adlk.runs.results import SCHEMA, ResultFileError, read_result, result_path, write_json_atomic
 from adlk.runs.spec import Run, Table, TaskResult, resolve
 
@@ -193,11 +192,6 @@ def _aggregate(per_seed: dict[str, dict[str, float]]) -> tuple[dict[str, float],
         if len(values) > 1:
             spread[k] = float(values.std(ddof=1))
     return mean, spread
-
-
-def load_average() -> list[float] | None:
-    """The 1-, 5- and 15-minute load averages now (``None`` where the system does not report them)."""
-    return [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
 
 
 def _rounded(t: dict[str, Any]) -> dict[str, Any]:

@@ -46,8 +46,7 @@ def measure_steps(candidates: dict[str, StepFactory], steps: int = 10, warmup: i
         ``{"candidates": {name: {"cpu_seconds_per_step", "wall_seconds_per_step", "rounds": [...]}}, ...}``:
         the per-step values are medians over rounds.
     """
-    from adlk.runs.provenance import machine_busy_seconds
-    from adlk.runs.runner import load_average
+    from adlk.runs.provenance import load_average, machine_busy_seconds
 
     if steps < 1 or rounds < 1 or warmup < 0:
         raise ValueError(f"steps and rounds must be at least 1 and warmup at least 0 (got {steps}, {rounds}, {warmup})")
