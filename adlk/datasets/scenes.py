@@ -137,9 +137,11 @@ def make_scenes(n: int, split: str = "train", size: int = 64, *, seed: int = SEE
         split: ``"train"`` 用 MNIST 训练集的数字，``"test"`` 用测试集的数字。
         size: 画布边长（像素）。
         seed: 随机种子；第 ``i`` 张场景只由 ``(seed, split, i)`` 决定。
-        min_digits, max_digits: 每张场景的数字个数范围（含两端）。放不下时（``tries`` 次都与已有的数字相交）
-            少放一个，但每张场景至少有一个数字。
-        min_scale, max_scale: 数字笔画高度占画布边长的比例范围。
+        min_digits: 每张场景最少的数字个数。
+        max_digits: 每张场景最多的数字个数。放不下时（``tries`` 次都与已有的数字相交）少放一个，
+            但每张场景至少有一个数字。
+        min_scale: 数字笔画高度占画布边长的最小比例。
+        max_scale: 数字笔画高度占画布边长的最大比例。
         gap: 两个数字的矩形之间至少留出的像素数。
         tries: 每个数字最多抽多少次位置。
         mnist: ``load_mnist("full")`` 的返回值（省略时读取随包的 MNIST）。
@@ -224,7 +226,8 @@ def load_digit_scenes(profile: str | Profile | None = None, size: int = 64, *, s
             （见 :data:`SIZES`）；smoke 档位的场景是完整档位的前几张。
         size: 画布边长。
         seed: 随机种子。
-        n_train, n_test: 场景数（省略时按档位取默认值）。
+        n_train: 训练场景数（省略时按档位取默认值）。
+        n_test: 测试场景数（省略时按档位取默认值）。
         **options: 传给 :func:`make_scenes` 的其他参数（``max_digits``、``min_scale`` 等）。
 
     Returns:
