@@ -151,3 +151,28 @@ def average_precision(truths: Sequence[Truth], detections: Sequence[Detections],
             continue
         ap[int(c)] = area_under_pr(precision, recall)
     return {"ap": ap, "map": float(np.mean(list(ap.values()))) if ap else 0.0}
+
+
+def predict(model, images: np.ndarray, anchors: np.ndarray, normalize: bool = False, batch_size: int = 32,
+            iou_threshold: float = 0.2, score_threshold: float = 0.5, soft: bool = False) -> list[Detections]:
+    """对一批图像（uint8 或 [0, 1] 的浮点数）运行 SSD，逐图做 :func:`detect`。
+
+    Args:
+        model: :func:`adlk.ch11.build_ssd` 返回的模型。
+        images: ``(N, H, W, 3)``。
+        anchors: ``(A, 4)`` 锚框（各层拼接，顺序与模型输出相同）。
+        normalize: 偏移量是否是归一化的。
+        batch_size: 推理的批大小。
+        iou_threshold: NMS 的 IoU 阈值。
+        score_threshold: 得分阈值；算 AP 时取一个小值，留下低分的检测来画完整的精确率–召回率曲线。
+        soft: 是否用 soft-NMS。
+    """
+    x = np.asarray(images)
+    x = x.astype(np.float32) / 255.0 if x.dtype == np.uint8 else x.astype(np.float32)
+    out = []
+    for start in range(0, len(x), batch_size):
+        classes, offsets = model.predict_on_batch(x[start:start + batch_size])
+        classes, offsets = np.asarray(classes), np.asarray(offsets)
+        out += [detect(c, o, anchors, normalize, iou_threshold, score_threshold, soft)
+                for c, o in zip(classes, offsets)]
+    return out

@@ -54,3 +54,12 @@ LOSSES = {
     "focal": (focal_loss_categorical, smooth_l1_loss),
 }
 """书中三种损失组合（``--smooth-l1``、``--improved-loss`` 与默认）：``(类别损失, 偏移量损失)``。"""
+
+VARIANTS = {
+    "l1": {"loss": "l1", "normalize": False},
+    "smooth-l1": {"loss": "smooth_l1", "normalize": False},
+    "normalized": {"loss": "l1", "normalize": True},
+    "normalized-smooth-l1": {"loss": "smooth_l1", "normalize": True},
+    "normalized-smooth-l1-focal": {"loss": "focal", "normalize": True},
+}
+"""书中表 11.13.1 的五种组合（命令行参数 ``--smooth-l1``、``--normalize``、``--improved-loss`` 的组合）。"""

@@ -81,3 +81,11 @@ def test_pydataset_batches_and_one_training_step(ssd):
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss=["categorical_crossentropy", l1_loss])
     history = model.fit(data, epochs=1, steps_per_epoch=1, verbose=0)  # y_true (…, 8) against y_pred (…, 4)
     assert np.isfinite(history.history["loss"][0])
+    from adlk.ch11 import predict
+
+    anchors = np.concatenate(data.anchors)
+    detections = predict(model, scenes.images[:3], anchors, normalize=True, score_threshold=0.0)
+    assert len(detections) == 3
+    for boxes, classes, scores in detections:
+        assert boxes.shape == (len(classes), 4) and len(scores) == len(classes)
+        assert np.all(classes > 0) and np.all(np.diff(scores) <= 0)  # no background, best first
