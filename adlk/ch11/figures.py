@@ -1,0 +1,114 @@
+"""第 11 章的插图。
+
+原理部分的图（数字场景、锚框、匹配到的锚框）由数据生成器和锚框代码直接算出，不训练。
+画框用 Matplotlib：``keras.visualization.draw_bounding_boxes`` 需要 OpenCV，本项目不依赖它。
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from adlk.site.figures import figure, plt
+
+BLUE, ORANGE, GREEN, RED, GRAY, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C", "#8172B3"
+SIZE = 64
+"""原理图所用场景的边长（与本章记录运行的画布相同）。"""
+FEATURE_SHAPES = ((4, 4), (2, 2), (1, 1))
+"""64×64 的输入、3 个特征层时 :func:`adlk.ch11.build_ssd` 给出的特征图大小（步长 16、32、64）。"""
+ANCHOR_LABELS = ("宽高比 1", "宽高比 2", "宽高比 0.5", "额外的锚框")
+ANCHOR_COLORS = (BLUE, ORANGE, GREEN, PURPLE)
+
+
+def _box(ax, box, color, lw=1.5, ls="-", label=None):
+    x0, y0, x1, y1 = box
+    # 像素 (i, j) 画在 [j - 0.5, j + 0.5] 上：框的像素边界要平移半个像素
+    ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0, y1 - y0, fill=False, ec=color, lw=lw, ls=ls, label=label))
+
+
+def _scenes(n: int = 6):
+    from adlk.datasets import make_scenes
+
+    return make_scenes(n, "train", SIZE)
+
+
+@figure("ch11/scenes.png")
+def scenes() -> Figure:
+    """前 6 张训练场景：上排是图像与边界框（标出数字），下排是逐像素的掩码。"""
+    s = _scenes(6)
+    fig, axes = plt.subplots(2, 6, figsize=(13, 4.6))
+    cmap = plt.get_cmap("tab20", 11)
+    for i in range(6):
+        axes[0, i].imshow(s.images[i])
+        for box, cls in zip(*s.objects(i)):
+            _box(axes[0, i], box, "yellow")
+            axes[0, i].text(box[0], box[1] - 1.5, str(cls - 1), color="yellow", fontsize=9, va="bottom")
+        axes[1, i].imshow(np.ma.masked_equal(s.masks[i], 0), cmap=cmap, vmin=0, vmax=10, interpolation="nearest")
+        axes[1, i].set_facecolor("black")
+        axes[0, i].set_title(f"场景 {i}", fontsize=10)
+        for ax in axes[:, i]:
+            ax.set_xticks([])
+            ax.set_yticks([])
+    axes[0, 0].set_ylabel("图像与边界框")
+    axes[1, 0].set_ylabel("掩码（颜色 = 类别）")
+    fig.tight_layout()
+    return fig
+
+
+@figure("ch11/anchors.png")
+def anchors() -> Figure:
+    """同一张场景上三个特征层的锚框：格子是特征图的一个点，画出其中一个点的 4 个锚框。"""
+    from adlk.ch11 import anchor_boxes
+
+    s = _scenes(2)
+    image = s.images[1]
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.4))
+    for index, (ax, shape) in enumerate(zip(axes, FEATURE_SHAPES)):
+        boxes = anchor_boxes(shape, image.shape, index=index, n_layers=len(FEATURE_SHAPES))
+        ax.imshow(image)
+        step = SIZE / shape[0]
+        for k in range(1, shape[0]):
+            ax.axhline(k * step - 0.5, color="white", lw=0.8, alpha=0.7)
+            ax.axvline(k * step - 0.5, color="white", lw=0.8, alpha=0.7)
+        row, col = (1, 1) if shape[0] > 1 else (0, 0)
+        for k, (label, color) in enumerate(zip(ANCHOR_LABELS, ANCHOR_COLORS)):
+            _box(ax, boxes[row, col, k], color, lw=2, label=label)
+        ax.set_xlim(-0.5 - SIZE * 0.3, SIZE - 0.5 + SIZE * 0.3)
+        ax.set_ylim(SIZE - 0.5 + SIZE * 0.3, -0.5 - SIZE * 0.3)
+        ax.set_title(f"第 {index + 1} 层：{shape[0]}×{shape[1]} 特征图，格子 {step:g} 像素", fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    axes[0].legend(loc="lower left", fontsize=8, ncol=2, bbox_to_anchor=(0, -0.2))
+    fig.tight_layout()
+    return fig
+
+
+@figure("ch11/matching.png")
+def matching() -> Figure:
+    """按书中的规则（逐层、每个真值框取 IoU 最大的锚框，另加 IoU > 0.6 的锚框）匹配到的正锚框。"""
+    from adlk.ch11 import all_anchors, iou, match
+
+    s = _scenes(2)
+    image = s.images[1]
+    boxes, classes = s.objects(1)
+    layers = all_anchors(FEATURE_SHAPES, image.shape)
+    fig, axes = plt.subplots(1, 3, figsize=(12, 4.4))
+    for index, (ax, anchors) in enumerate(zip(axes, layers)):
+        ax.imshow(image)
+        gt_class, _, _ = match(anchors, boxes, classes, n_classes=11, threshold=0.6)
+        overlap = iou(anchors, boxes)
+        for box in boxes:
+            _box(ax, box, "yellow", lw=2)
+        for a in np.flatnonzero(gt_class[:, 0] == 0):
+            k = a % 4
+            _box(ax, anchors[a], ANCHOR_COLORS[k], lw=1.5, ls="--")
+            ax.text(anchors[a][0] + 1, anchors[a][3] - 1, f"{overlap[a].max():.2f}", color=ANCHOR_COLORS[k],
+                    fontsize=8, va="bottom")
+        ax.set_xlim(-0.5 - SIZE * 0.3, SIZE - 0.5 + SIZE * 0.3)
+        ax.set_ylim(SIZE - 0.5 + SIZE * 0.3, -0.5 - SIZE * 0.3)
+        ax.set_title(f"第 {index + 1} 层的正锚框（虚线，数字是 IoU）", fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    fig.tight_layout()
+    return fig
