@@ -112,3 +112,24 @@ def matching() -> Figure:
         ax.set_yticks([])
     fig.tight_layout()
     return fig
+
+
+@figure("ch11/focal.png")
+def focal() -> Figure:
+    """焦点损失：正确类别的概率 p 越接近 1，权重 α(1 - p)^γ 把交叉熵压得越低。"""
+    p = np.linspace(0.01, 1.0, 300)
+    ce = -np.log(p)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot(p, ce, color=GRAY, lw=2, label="交叉熵 $-\\log p$（γ = 0）")
+    for gamma, color in ((1, BLUE), (2, ORANGE), (5, GREEN)):
+        ax.plot(p, (1 - p) ** gamma * ce, color=color, label=f"$-(1 - p)^{{{gamma}}} \\log p$")
+    ax.plot(p, 0.25 * (1 - p) ** 2 * ce, color=RED, ls="--", label="书中：α = 0.25，γ = 2")
+    ax.axvspan(0.6, 1.0, color=GREEN, alpha=0.08)
+    ax.text(0.62, 3.2, "分得很好的样本\n（大多是背景锚框）", fontsize=9, color=GREEN)
+    ax.set_xlabel("正确类别的概率 p")
+    ax.set_ylabel("损失")
+    ax.set_ylim(0, 4.5)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig

@@ -27,11 +27,12 @@ def l1_loss(y_true, y_pred):
 
 def smooth_l1_loss(y_true, y_pred, delta: float = 1.0):
     """平滑 L1（Huber）损失：:math:`|x| < \\delta` 时 :math:`x^2/2`，否则 :math:`\\delta(|x| - \\delta/2)`；
-    每个锚框 4 个分量取平均，形状 ``(batch, A)``（书中用 ``tf.keras.losses.Huber()``，``delta=1``）。"""
+    每个锚框 4 个分量取平均，形状 ``(batch, A)``。
+
+    直接用 Keras 的 ``keras.losses.huber``（书中用 ``tf.keras.losses.Huber()``，``delta=1``，结果相同）。
+    """
     offset, pred = _masked(y_true, y_pred)
-    x = ops.abs(pred - offset)
-    quadratic = ops.minimum(x, delta)
-    return ops.mean(0.5 * quadratic ** 2 + delta * (x - quadratic), axis=-1)
+    return keras.losses.huber(offset, pred, delta=delta)
 
 
 def focal_loss_categorical(y_true, y_pred, alpha: float = FOCAL_ALPHA, gamma: float = FOCAL_GAMMA):
