@@ -1,4 +1,4 @@
-"""从模型输出到检测结果，再到评价指标：书中的 mIoU、精确率、召回率，以及 IoU 0.5 下的平均精度（AP）。
+"""从模型输出到检测结果，再到评价指标：书中的 mIoU、精确率、召回率，以及 IoU 0.5 下的平均精确率（AP）。
 
 检测结果与真值都用每张图一组的形式：真值 ``(boxes (k, 4), classes (k,))``，检测 ``(boxes (m, 4), classes (m,),
 scores (m,))``，框是 ``"xyxy"`` 像素坐标，类别 0 是背景。
@@ -135,7 +135,7 @@ def area_under_pr(precision: np.ndarray, recall: np.ndarray) -> float:
 
 def average_precision(truths: Sequence[Truth], detections: Sequence[Detections], iou_threshold: float = 0.5,
                       classes: Sequence[int] | None = None) -> dict:
-    """每个类别的平均精度（AP）与它们的平均（mAP），IoU 阈值默认 0.5。
+    """每个类别的平均精确率（AP）与它们的平均（mAP），IoU 阈值默认 0.5。
 
     只对测试集中出现过的类别计算（没有真值的类别 AP 没有定义）。
 
