@@ -24,7 +24,8 @@ class SSDData(keras.utils.PyDataset):
         batch_size: 批大小（书中 4）。
         normalize: 偏移量是否归一化。
         threshold: 额外锚框的 IoU 阈值（书中 0.6）。
-        shuffle: 每轮结束后是否打乱顺序。
+        shuffle: 是否每轮打乱顺序。第 ``e`` 轮的顺序只由 ``(seed, e)`` 决定（见 :meth:`set_epoch`），
+            从检查点续跑时把轮次设回去，顺序就与不打断时相同。
         seed: 打乱顺序的随机种子。
         **kwargs: 传给 ``PyDataset`` 的 ``workers``、``use_multiprocessing``、``max_queue_size``。
     """
@@ -36,11 +37,9 @@ class SSDData(keras.utils.PyDataset):
         self.normalize, self.threshold, self.shuffle = normalize, threshold, shuffle
         self.image_shape = dataset.image(0).shape
         self.anchors = all_anchors(feature_shapes, self.image_shape)
-        self.order = np.arange(len(dataset))
-        self.rng = np.random.default_rng(seed)
+        self.seed = seed
         self._targets: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        if shuffle:
-            self.rng.shuffle(self.order)
+        self.set_epoch(0)
 
     def __len__(self) -> int:
         return len(self.dataset) // self.batch_size  # 书中丢掉最后不足一批的图
@@ -60,6 +59,11 @@ class SSDData(keras.utils.PyDataset):
         targets = [self.targets(int(i)) for i in keys]
         return x, (np.stack([t[0] for t in targets]), np.stack([t[1] for t in targets]))
 
+    def set_epoch(self, epoch: int) -> None:
+        """把读取顺序设为第 ``epoch`` 轮的顺序（``shuffle=False`` 时始终是原来的顺序）。"""
+        self.epoch = epoch
+        n = len(self.dataset)
+        self.order = np.random.default_rng([self.seed, epoch]).permutation(n) if self.shuffle else np.arange(n)
+
     def on_epoch_end(self) -> None:
-        if self.shuffle:
-            self.rng.shuffle(self.order)
+        self.set_epoch(self.epoch + 1)

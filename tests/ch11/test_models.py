@@ -89,3 +89,19 @@ def test_pydataset_batches_and_one_training_step(ssd):
     for boxes, classes, scores in detections:
         assert boxes.shape == (len(classes), 4) and len(scores) == len(classes)
         assert np.all(classes > 0) and np.all(np.diff(scores) <= 0)  # no background, best first
+
+
+def test_pydataset_order_depends_only_on_seed_and_epoch():
+    from adlk.datasets import make_scenes
+
+    scenes = make_scenes(12, "train", 32)
+    shapes = [(2, 2, 8)]
+    a = SSDData(scenes, shapes, 11, batch_size=4, seed=5)
+    b = SSDData(scenes, shapes, 11, batch_size=4, seed=5)
+    first = a.order.copy()
+    a.on_epoch_end()
+    a.on_epoch_end()
+    b.set_epoch(2)  # resuming at epoch 2 gives the order an uninterrupted run has there
+    np.testing.assert_array_equal(a.order, b.order)
+    assert sorted(a.order.tolist()) == list(range(12)) and not np.array_equal(first, a.order)
+    assert SSDData(scenes, shapes, 11, shuffle=False).order.tolist() == list(range(12))
