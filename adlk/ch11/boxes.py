@@ -3,9 +3,9 @@
 坐标一律是像素，格式是 Keras 的 ``"xyxy"``：``(xmin, ymin, xmax, ymax)``。书中的代码用
 ``(xmin, xmax, ymin, ymax)``，只是分量的顺序不同，公式都一样。
 
-这些函数每张图都要调用（数据管道里逐图匹配，检测时逐图做 NMS），所以写成 NumPy：
+这些函数在数据管道里逐图处理 NumPy 数组（逐图匹配，检测时逐图做 NMS），所以写成 NumPy：
 ``keras.utils.bounding_boxes.compute_iou`` 与 ``encode_box_to_deltas`` 算的是同样的量（测试里逐项核对），
-但它们返回后端张量，每次调用都要经过 TensorFlow 的调度。
+但它们接受并返回后端张量。
 """
 
 from __future__ import annotations
