@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from adlk.site.figures import figure, plt
+from adlk.site.figures import figure, placeholder, plt
 
 BLUE, ORANGE, GREEN, RED, GRAY, PURPLE = "#4C72B0", "#DD8452", "#55A868", "#C44E52", "#8C8C8C", "#8172B3"
 SIZE = 64
@@ -131,5 +131,81 @@ def focal() -> Figure:
     ax.set_ylim(0, 4.5)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+COMMAND = "python -m adlk reproduce ch11/variants"
+
+
+def _recorded() -> list[tuple[str, dict]]:
+    """已记录的行：``[(行名, 工件数组)]``，按表中的顺序。"""
+    from adlk.ch11.experiments import table
+    from adlk.site.figures import load_artifact
+
+    out = []
+    for run in table("variants").runs:
+        arrays = load_artifact("ch11/variants", run.row, "predictions")
+        if arrays is not None:
+            out.append((run.row, arrays))
+    return out
+
+
+@figure("ch11/detections.png")
+def detections() -> Figure:
+    """AP 最高的那一行在前 8 张测试场景上的检测（红，得分不低于 0.5）与真值（黄），全部读自工件。"""
+    from adlk.ch11.experiments import SCORE_THRESHOLD, _unflatten, scores_from_artifact
+
+    rows = _recorded()
+    if not rows:
+        return placeholder("检测结果与真值", COMMAND)
+    row, arrays = max(rows, key=lambda r: scores_from_artifact(r[1])["map50"])
+    n = int(arrays["n_images"])
+    truths = _unflatten(arrays, "truth", n)
+    preds = _unflatten(arrays, "pred", n)
+    images = arrays["images"]
+    fig, axes = plt.subplots(2, 4, figsize=(12, 6.4))
+    for i, ax in enumerate(axes.flat[:len(images)]):
+        ax.imshow(images[i])
+        for box in truths[i][0]:
+            _box(ax, box, "yellow", lw=2)
+        boxes, classes, scores = preds[i]
+        keep = scores >= SCORE_THRESHOLD
+        for box, cls, score in zip(boxes[keep], classes[keep], scores[keep]):
+            _box(ax, box, RED, lw=1.5, ls="--")
+            ax.text(box[0], box[1] - 1, f"{cls - 1}:{score:.2f}", color="white", fontsize=8, va="bottom",
+                    bbox={"facecolor": RED, "alpha": 0.7, "pad": 1, "lw": 0})
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(f"测试场景 {i}", fontsize=10)
+    fig.suptitle(f"{row}：黄色实线为真值，红色虚线为检测（数字:得分）", fontsize=11)
+    fig.tight_layout()
+    return fig
+
+
+@figure("ch11/pr-curve.png")
+def pr_curve() -> Figure:
+    """各行在测试场景上的精确率–召回率曲线（IoU 0.5，所有类别合在一起、仍要求类别相同），读自工件。"""
+    from adlk.ch11.evaluate import precision_recall
+    from adlk.ch11.experiments import _unflatten
+
+    rows = _recorded()
+    if not rows:
+        return placeholder("精确率–召回率曲线", COMMAND)
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    colors = (RED, BLUE, ORANGE, GREEN, PURPLE)
+    for (row, arrays), color in zip(rows, colors):
+        n = int(arrays["n_images"])
+        _, precision, recall = precision_recall(_unflatten(arrays, "truth", n), _unflatten(arrays, "pred", n), 0.5)
+        envelope = np.maximum.accumulate(precision[::-1])[::-1] if len(precision) else precision
+        ax.plot(recall, precision, color=color, alpha=0.35, lw=1)
+        ax.plot(recall, envelope, color=color, lw=2, label=row)
+    ax.set_xlabel("召回率")
+    ax.set_ylabel("精确率")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=9, loc="lower left")
+    ax.set_title("IoU 0.5 下的精确率–召回率（粗线为包络）", fontsize=11)
     fig.tight_layout()
     return fig
