@@ -58,10 +58,11 @@ def read_svhn_mat(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
         DataFileError: 文件读不出来、缺少 ``X`` 或 ``y``、形状不对，或标签不在 1–10 之内。
     """
     from scipy import io
+    from scipy.io.matlab import MatReadError
 
     try:
         mat = io.loadmat(str(path))
-    except (OSError, ValueError, TypeError, NotImplementedError) as exc:
+    except (OSError, ValueError, TypeError, NotImplementedError, MatReadError) as exc:
         raise DataFileError(f"SVHN file {path} cannot be read ({exc}); delete it and download again") from exc
     if "X" not in mat or "y" not in mat:
         raise DataFileError(f"SVHN file {path} lacks the arrays 'X' and 'y' (has {sorted(k for k in mat if not k.startswith('__'))})")

@@ -1,0 +1,105 @@
+"""第 7 章页面引入的生成片段：两个 CycleGAN 在各个时刻的分数，以及由记录得出的几句结论。"""
+
+from __future__ import annotations
+
+from adlk.runs.provenance import under_load
+from adlk.site.report import LOADED_MARK, ReportContext, Snippet, loaded_note
+
+DIGITS, COLOUR, JUDGE = ("ch07/digits", "cyclegan"), ("ch07/colour", "cyclegan"), ("ch07/judge", "mnistm")
+COMMAND = "python -m adlk reproduce ch07"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def progress(ctx: ReportContext) -> Snippet:
+    """两个实验在每个快照时刻的分数，末尾是步数与记录时花掉的时间。"""
+    lines = ["| 实验 | 步 | 保住数字 / 涂对颜色（源域 → 目标域） | 保住数字（目标域 → 源域） | 源域循环 MAE | 目标域循环 MAE |",
+             "|---|---|---|---|---|---|"]
+    uses, tail = [], []
+    for (table_id, row), name in ((DIGITS, "MNIST ↔ MNIST-M 风格"), (COLOUR, "灰度 ↔ 着色")):
+        data = ctx.result(table_id, row)
+        if data is None:
+            lines.append(f"| {name} | — | 尚无记录 | — | — | — |")
+            continue
+        uses.append((table_id, row))
+        h = data["history"]
+        forward = h.get("snapshot_label_kept_target") or h.get("snapshot_colour_accuracy")
+        backward = h.get("snapshot_label_kept_source")
+        for i, step in enumerate(h["snapshot_step"]):
+            back = "—" if backward is None else _pct(backward[i])
+            lines.append(f"| {name} | {step:,} | {_pct(forward[i])} | {back} | {h['snapshot_cycle_mae_source'][i]:.3f} | "
+                         f"{h['snapshot_cycle_mae_target'][i]:.3f} |")
+        mark = LOADED_MARK if under_load(data) else ""
+        tail.append(f"{name} {data['counts']['steps']:,} 步用了 {data['timing']['wall_seconds'] / 60:.1f} 分钟{mark}")
+    text = "\n".join(lines) + "\n\n"
+    text += ("每个时刻都把同一组测试图（每个域 500 张）翻译过去、再翻译回来。“保住数字”由分类器判断：MNIST-M 风格的图用本章的"
+             "分类器，MNIST 的图用第 4 章的评判网络；“涂对颜色”看笔画上的平均颜色离哪个数字的颜色最近（第 3 章的方法）。"
+             "这些都是本站的量，书中只给出图片。")
+    if tail:
+        text += ("记录时实际花掉的时间（含每个时刻的打分）：" + "；".join(tail) + "。两个实验的卷积核不同（5×5 与 3×3），"
+                 "每步的计算量也不同。" + loaded_note([ctx.result(t, r) for t, r in uses]) + "\n")
+    else:
+        text += f"\n\n尚无本站的运行记录：运行 `{COMMAND}` 之后重新生成。\n"
+    return Snippet(text, uses)
+
+
+def digits_verdict(ctx: ReportContext) -> Snippet:
+    """MNIST ↔ MNIST-M 风格：最后一步保住数字的比例，与训练前和“不翻译”的参照并列，说明记录支持什么。"""
+    data, judge = ctx.result(*DIGITS), ctx.result(*JUDGE)
+    if data is None:
+        return Snippet(f"尚无本站的运行记录：运行 `{COMMAND}` 之后重新生成。\n")
+    h, m = data["history"], data["metrics"]
+    steps = data["counts"]["steps"]
+    kept, back = m["label_kept_target"], m["label_kept_source"]
+    text = (f"训练 {steps:,} 步之后，MNIST → MNIST-M 风格的 {data['counts']['eval_samples']} 张测试图里，"
+            f"{_pct(kept)} 被本章的分类器认成原来的数字（训练前是 {_pct(h['snapshot_label_kept_target'][0])}）；"
+            f"反方向 MNIST-M 风格 → MNIST 是 {_pct(back)}（训练前 {_pct(h['snapshot_label_kept_source'][0])}）。")
+    if kept > 0.5:
+        text += "在这次记录里，MNIST → MNIST-M 风格的翻译在大多数样本上保住了数字。"
+    else:
+        text += "在这次记录里，MNIST → MNIST-M 风格的翻译还没有在大多数样本上保住数字。"
+    uses = [DIGITS]
+    if judge is not None:
+        uses.append(JUDGE)
+        jm = judge["metrics"]
+        text += (f"作为参照：这个分类器在真正的 MNIST-M 风格测试图上的准确率是 {_pct(jm['test_accuracy'])}，"
+                 f"直接拿它判不翻译的 MNIST 测试图是 {_pct(jm['on_mnist_accuracy'])}；第 4 章的评判网络判 MNIST-M 风格测试图的"
+                 f"灰度版是 {_pct(jm['ch04_judge_on_grey_accuracy'])}。")
+        gap = kept - jm["on_mnist_accuracy"]
+        if gap > 0:
+            text += (f"翻译后的图比不翻译时多被认对 {100 * gap:.1f} 个百分点：翻译确实把数字变得更像目标域，"
+                     "而且形状大多没有丢。")
+        else:
+            text += "翻译后的图并不比不翻译时更容易被认对：这个数主要说明翻译没有毁掉数字，不说明它学会了目标域的样子。"
+    text += (f"这只是书中 100,000 步里的前 {steps:,} 步、一个随机种子的结果；替代数据的两个域差距比 MNIST ↔ SVHN 小得多，"
+             "这个比例不能推广到书中的实验。")
+    return Snippet(text + "\n", uses)
+
+
+def colour_verdict(ctx: ReportContext) -> Snippet:
+    """灰度 ↔ 着色：最后一步涂对颜色的比例与 MAE，说明记录支持什么。"""
+    data = ctx.result(*COLOUR)
+    if data is None:
+        return Snippet(f"尚无本站的运行记录：运行 `{COMMAND}` 之后重新生成。\n")
+    h, m = data["history"], data["metrics"]
+    steps = data["counts"]["steps"]
+    acc = m["colour_accuracy"]
+    text = (f"训练 {steps:,} 步之后，{data['counts']['eval_samples']} 张灰度测试图里有 {_pct(acc)} 被涂成了这个数字的颜色"
+            f"（训练前 {_pct(h['snapshot_colour_accuracy'][0])}，随机猜是 10%）。与真实彩色图相比，上色结果的平均绝对误差是 "
+            f"{m['colour_mae']:.3f}，彩色 → 灰度的是 {m['grey_mae']:.3f}（像素在 [0, 1]）。")
+    if acc > 0.5:
+        text += "生成器在大多数样本上从数字的形状选对了颜色，而训练时它从没见过成对的灰度图和彩色图。"
+    elif acc > 0.2:
+        text += "生成器选对颜色的比例明显高于随机猜，但还远没有在大多数样本上选对。"
+    else:
+        text += "生成器还没有学会按数字选颜色。"
+    text += f"这只是书中 100,000 步里的前 {steps:,} 步、一个随机种子的结果。"
+    return Snippet(text + "\n", [COLOUR])
+
+
+def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
+    """第 7 章页面经 ``--8<--`` 引入的特有片段。"""
+    return {"ch07/progress.md": progress(ctx), "ch07/digits-verdict.md": digits_verdict(ctx),
+            "ch07/colour-verdict.md": colour_verdict(ctx)}
