@@ -203,7 +203,7 @@ class CycleGAN(keras.Model):
         return self.g_target.trainable_variables + self.g_source.trainable_variables
 
     def call(self, inputs: Any, training: bool = False) -> Any:
-        """``inputs = (源域图像, 目标域图像)``，返回 ``(翻译到目标域, 翻译到源域)``。"""
+        """``inputs`` 是一对（源域图像，目标域图像），返回一对（翻译到目标域的图像，翻译到源域的图像）。"""
         source, target = inputs
         return self.g_target(source, training=training), self.g_source(target, training=training)
 
