@@ -99,7 +99,28 @@ def colour_verdict(ctx: ReportContext) -> Snippet:
     return Snippet(text + "\n", [COLOUR])
 
 
+SPEED_NAMES = {"digits": "MNIST ↔ MNIST-M 风格（5×5）", "colour": "灰度 ↔ 着色（3×3）"}
+
+
+def speed(bench: dict | None) -> str:
+    """两个 CycleGAN 的每步用时（同一次测量，:mod:`adlk.ch07.bench`），以及书中 100,000 步的推算。"""
+    from adlk.ch07.bench import BOOK_STEPS
+    from adlk.runs.speed import conditions, extrapolation_sentence, steps_table
+
+    if bench is None:
+        return "尚无速度测量：运行 `python -m adlk bench ch07` 之后重新生成。\n"
+    names = {k: SPEED_NAMES[k] for k in bench["candidates"]}
+    base = "colour" if "colour" in names else next(iter(names))
+    text = steps_table(bench, names, base) + "\n"
+    for key in bench["candidates"]:
+        text += extrapolation_sentence(bench, key, names[key], BOOK_STEPS, "书中的训练长度")
+    return text + conditions(bench) + "\n"
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 7 章页面经 ``--8<--`` 引入的特有片段。"""
+    from adlk.runs.speed import bench_path, read_bench
+
     return {"ch07/progress.md": progress(ctx), "ch07/digits-verdict.md": digits_verdict(ctx),
-            "ch07/colour-verdict.md": colour_verdict(ctx)}
+            "ch07/colour-verdict.md": colour_verdict(ctx),
+            "ch07/speed.md": speed(read_bench(bench_path(ctx.docs, "cpu", "ch07-steps")))}
