@@ -223,7 +223,8 @@ def score_snapshot(out: dict[str, np.ndarray], source: np.ndarray, target: np.nd
 
     Args:
         out: :func:`translate` 的结果。
-        source, target: 翻译的输入（[0, 1]）。
+        source: 源域 → 目标域翻译的输入（[0, 1]）。
+        target: 目标域 → 源域翻译的输入（[0, 1]）。
         domains: :class:`adlk.ch07.data.Domains`（测试集的标签、笔画与成对的真实图）。
         judges: ``{"target": 目标域的分类器, "source": 源域的分类器}``（数字实验），或空字典（着色实验）。
     """
