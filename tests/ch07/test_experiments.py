@@ -93,8 +93,12 @@ def test_digits_verdict_follows_the_record():
     judge = {"metrics": {"test_accuracy": 0.97, "on_mnist_accuracy": 0.6, "ch04_judge_on_grey_accuracy": 0.5}}
     good = digits_verdict(Ctx({("ch07/digits", "cyclegan"): record(0.8, 0.3), ("ch07/judge", "mnistm"): judge})).text
     assert "在大多数样本上保住了数字" in good and "多被认对 20.0 个百分点" in good and "80.0%" in good
+    assert "比直接判灰度版多认对 0.0" not in good and "并不比直接判灰度版认得更好" in good
     bad = digits_verdict(Ctx({("ch07/digits", "cyclegan"): record(0.4, 0.3), ("ch07/judge", "mnistm"): judge})).text
-    assert "还没有在大多数样本上保住数字" in bad and "并不比不翻译时更容易被认对" in bad
+    assert "还没有在大多数样本上保住数字" in bad and "并不比不翻译的 MNIST 更容易" in bad
+    better = digits_verdict(Ctx({("ch07/digits", "cyclegan"): record(0.8, 0.3, back=0.75),
+                                 ("ch07/judge", "mnistm"): judge})).text
+    assert "比直接判灰度版多认对 25.0 个百分点" in better
     assert "尚无本站的运行记录" in digits_verdict(Ctx({})).text
 
 
