@@ -60,13 +60,18 @@ def translations(table_id: str, title: str) -> Figure:
     data = load_artifact(table_id, "cyclegan", "samples")
     if data is None:
         return placeholder(title, f"python -m adlk reproduce {table_id}")
+    from adlk.ch07.readings import readings
+
+    read = readings(table_id, data)
     steps = [int(s) for s in data["steps"]]
     panels = (("source", "fake_target", "cycled_source", "源域 → 目标域"),
               ("target", "fake_source", "cycled_target", "目标域 → 源域"))
     fig, axes = plt.subplots(len(steps) + 2, 2, figsize=(13, 0.95 * (len(steps) + 2) + 0.8))
     for col, (inp, fake, back, label) in enumerate(panels):
-        rows = [("输入", data[inp])] + [(f"第 {s:,} 步", data[fake][i]) for i, s in enumerate(steps)]
-        rows.append((f"第 {steps[-1]:,} 步\n翻译回来", data[back][-1]))
+        n = len(data[inp])
+        rows = [("输入", data[inp])] + [(f"第 {s:,} 步\n认出 {read[f'{fake}_kept'][i].sum()}/{n}", data[fake][i])
+                                       for i, s in enumerate(steps)]
+        rows.append((f"第 {steps[-1]:,} 步翻译回来\n认出 {read[f'{back}_kept'][-1].sum()}/{n}", data[back][-1]))
         for r, (name, images) in enumerate(rows):
             ax = axes[r, col]
             ax.imshow(strip(images))
@@ -74,7 +79,7 @@ def translations(table_id: str, title: str) -> Figure:
             ax.set_yticks([])
             ax.set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
         axes[0, col].set_title(label, fontsize=11)
-    fig.suptitle(f"{title}（本站的运行；每一行是同一组固定的测试图）", y=1.0)
+    fig.suptitle(f"{title}（本站的运行；每一行是同一组固定的测试图；“认出”：打分用的分类器读出原来数字的张数）", y=1.0)
     fig.tight_layout()
     return fig
 
