@@ -145,7 +145,7 @@ def progress() -> Figure:
     ax.set_ylim(0, 100)
     ax.set_xlabel("步")
     ax.set_ylabel("%")
-    ax.set_title("翻译后仍是原来的数字（本站的分类器判断）", fontsize=10)
+    ax.set_title("翻译后仍是原来的数字、涂对了颜色（本站的量）", fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     for h, name, (c1, c2) in ((digits, "MNIST ↔ MNIST-M 风格", (BLUE, ORANGE)), (colour, "灰度 ↔ 着色", (GREEN, RED))):
