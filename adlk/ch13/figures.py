@@ -202,8 +202,8 @@ def cluster_examples() -> Figure:
 
 @figure("ch13/collapse.png")
 def collapse() -> Figure:
-    """塌缩：λ = 0.5 的一行，头 0 在各轮的联合分布矩阵和簇的大小。"""
-    title = "塌缩的一次运行"
+    """坍缩：λ = 0.5 的一行，头 0 在各轮的联合分布矩阵和簇的大小。"""
+    title = "坍缩的一次运行"
     data = load_artifact("ch13/iic", "collapse", "joints")
     if data is None:
         return placeholder(title, _command("iic", "collapse"))

@@ -1,4 +1,4 @@
-"""第 13 章页面引入的生成片段：IIC 的准确率与混淆（由提交的簇分配重新算出）、各个头的比较、塌缩的一行、
+"""第 13 章页面引入的生成片段：IIC 的准确率与混淆（由提交的簇分配重新算出）、各个头的比较、坍缩的一行、
 MINE 在二元高斯上的估计与闭式解的比较、MINE 在 MNIST 上的线性评估。
 
 这些数都来自结果文件（``docs/results/cpu/ch13/``）和它们的小文件，页面不手写任何结果。
@@ -64,7 +64,7 @@ def iic_summary(ctx: ReportContext) -> Snippet:
 
 
 def collapse_summary(ctx: ReportContext) -> Snippet:
-    """塌缩的一行：用到几个簇，最大的簇占多少，准确率。"""
+    """坍缩的一行：用到几个簇，最大的簇占多少，准确率。"""
     data = ctx.result("ch13/iic", "collapse")
     if data is None:
         return Snippet("尚无记录：运行 `python -m adlk reproduce ch13/iic --only collapse` 之后重新生成。\n")
@@ -76,6 +76,13 @@ def collapse_summary(ctx: ReportContext) -> Snippet:
             f"最后测试集的 10,000 张图只用到了 {int((sizes > 0).sum())} 个簇，最大的一个簇装了 {sizes.max():,} 张，"
             f"聚类准确率 {100 * acc:.2f} %；测试集两个视图的互信息只有 {data['metrics']['test_mi']:.3f} nats。\n")
     return Snippet(text, [("ch13/iic", "collapse")])
+
+
+def steps_to_reach(estimates, level: float, window: int = 20) -> int | None:
+    """``window`` 步滑动平均第一次达到 ``level`` 的步数（从 1 数起，取窗口的最后一步），达不到时为 ``None``。"""
+    smooth = np.convolve(np.asarray(estimates, dtype="float64"), np.ones(window) / window, mode="valid")
+    hits = np.flatnonzero(smooth >= level)
+    return None if len(hits) == 0 else int(hits[0]) + window
 
 
 def gaussian_summary(ctx: ReportContext) -> Snippet:
@@ -94,6 +101,12 @@ def gaussian_summary(ctx: ReportContext) -> Snippet:
         close = m["relative_error"] <= MINE_TOLERANCE
         text = (f"- ρ = {rho:g}：估计 {m['mine_estimate']:.3f} nats，闭式解 {m['true_mi']:.3f} nats，相对误差 "
                 f"{100 * m['relative_error']:.1f} %，{'在' if close else '不在'} 10 % 之内")
+        arrays = load_arrays(ctx.docs, table.id, data, "estimates")
+        if arrays is not None:
+            reached = steps_to_reach(arrays["estimates"], 0.9 * m["true_mi"])
+            text += (f"；20 步滑动平均第一次达到闭式解的 90 % 是在第 {reached} 步" if reached is not None
+                     else "；20 步滑动平均始终没有达到闭式解的 90 %")
+            text += f"；最后 100 步每步估计的标准差 {float(np.std(arrays['estimates'][-100:])):.3f} nats"
         if rho in BOOK_RHOS:
             text += "（书中运行过的相关系数）"
         lines.append(text + "。")
