@@ -101,14 +101,14 @@ def gaussian_summary(ctx: ReportContext) -> Snippet:
         close = m["relative_error"] <= MINE_TOLERANCE
         text = (f"- ρ = {rho:g}：估计 {m['mine_estimate']:.3f} nats，闭式解 {m['true_mi']:.3f} nats，相对误差 "
                 f"{100 * m['relative_error']:.1f} %，{'在' if close else '不在'} 10 % 之内")
+        if rho in BOOK_RHOS:
+            text = text.replace(f"ρ = {rho:g}：", f"ρ = {rho:g}（书中运行过的相关系数）：", 1)
         arrays = load_arrays(ctx.docs, table.id, data, "estimates")
         if arrays is not None:
             reached = steps_to_reach(arrays["estimates"], 0.9 * m["true_mi"])
             text += (f"；20 步滑动平均第一次达到闭式解的 90 % 是在第 {reached} 步" if reached is not None
                      else "；20 步滑动平均始终没有达到闭式解的 90 %")
             text += f"；最后 100 步每步估计的标准差 {float(np.std(arrays['estimates'][-100:])):.3f} nats"
-        if rho in BOOK_RHOS:
-            text += "（书中运行过的相关系数）"
         lines.append(text + "。")
     if not lines:
         return Snippet("尚无记录：运行 `python -m adlk reproduce ch13/mine-gaussian` 之后重新生成。\n")
