@@ -89,19 +89,25 @@ def _joint_panels(axes, joints, epochs, title_fmt):
         ax.set_yticks([])
 
 
+IIC_ROWS = (("cpu", "λ = 1"), ("lamb-2", "λ = 2"))
+"""结果表里两行正常训练的 IIC：λ = 1 与 λ = 2，其余设置相同。"""
+HEADLINE = "lamb-2"
+"""画每个簇的样本时用的一行。"""
+
+
 @figure("ch13/joint-training.png")
 def joint_training() -> Figure:
-    """训练过程中（头 0 在测试集上的）联合分布矩阵 P：由均匀的一团变成对角占优。"""
+    """训练过程中（头 0 在测试集上的）联合分布矩阵 P：由均匀的一团变成对角占优。每一行是一次运行。"""
     title = "IIC 训练中的联合分布矩阵"
-    data = load_artifact("ch13/iic", "cpu", "joints")
-    if data is None:
-        return placeholder(title, _command("iic", "cpu"))
-    joints = data["joints"]
-    n = len(joints)
-    picks = sorted({1, 2, 3, max(1, n // 4), max(1, n // 2), n})
-    # 每个矩阵的行列按最终的簇排：簇的编号本身没有意义
-    fig, axes = plt.subplots(1, len(picks), figsize=(2.1 * len(picks), 2.5))
-    _joint_panels(np.atleast_1d(axes), joints, picks, "第 {} 轮")
+    found = [(row, label, load_artifact("ch13/iic", row, "joints")) for row, label in IIC_ROWS]
+    found = [(row, label, data["joints"]) for row, label, data in found if data is not None]
+    if not found:
+        return placeholder(title, _command("iic"))
+    n = max(len(j) for _, _, j in found)
+    picks = sorted({1, 2, 3, max(1, n // 2), n})
+    fig, axes = plt.subplots(len(found), len(picks), figsize=(2.1 * len(picks), 2.3 * len(found)), squeeze=False)
+    for r, (row, label, joints) in enumerate(found):
+        _joint_panels(axes[r], joints, [e for e in picks if e <= len(joints)], f"{label}，第 {{}} 轮")
     fig.suptitle(f"{title}（头 0，测试集的两个视图；颜色越亮概率越大）", y=1.02)
     fig.tight_layout()
     return fig
@@ -109,71 +115,71 @@ def joint_training() -> Figure:
 
 @figure("ch13/iic-accuracy.png")
 def iic_accuracy() -> Figure:
-    """每轮结束时各个主聚类头在测试集上的聚类准确率（匈牙利匹配）。"""
+    """每轮结束时各个主聚类头在测试集上的聚类准确率（匈牙利匹配）。左：λ = 1，右：λ = 2。"""
     title = "IIC 各个头的测试集聚类准确率"
-    data = _history("iic", "cpu")
-    if data is None:
-        return placeholder(title, _command("iic", "cpu"))
-    history = data["history"]
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4))
+    found = [(label, _history("iic", row)) for row, label in IIC_ROWS]
+    found = [(label, data["history"]) for label, data in found if data is not None]
+    if not found:
+        return placeholder(title, _command("iic"))
+    fig, axes = plt.subplots(1, len(found), figsize=(5.5 * len(found), 4), squeeze=False, sharey=True)
     colors = [BLUE, ORANGE, GREEN, RED, PURPLE]
-    heads = sorted(k for k in history if k.startswith("acc_head"))
-    for color, key in zip(colors, heads):
-        epochs = np.arange(1, len(history[key]) + 1)
-        ax.plot(epochs, 100 * np.array(history[key]), color=color, label=f"头 {key[-1]}")
-        ax2.plot(epochs, history[f"mi_head{key[-1]}"], color=color, label=f"头 {key[-1]}")
-    ax2.axhline(np.log(10), color=GRAY, ls="--", lw=1)
-    ax2.text(1, np.log(10) - 0.12, "log 10 ≈ 2.303（10 个簇的上限）", fontsize=8, color=GRAY)
-    ax.set_title("聚类准确率 %（匈牙利匹配）")
-    ax2.set_title("测试集两个视图的互信息（nats）")
-    for a in (ax, ax2):
-        a.set_xlabel("轮")
-        a.grid(alpha=0.3)
-        a.legend(fontsize=8)
+    for ax, (label, history) in zip(axes[0], found):
+        heads = sorted(k for k in history if k.startswith("acc_head"))
+        for color, key in zip(colors, heads):
+            epochs = np.arange(1, len(history[key]) + 1)
+            ax.plot(epochs, 100 * np.array(history[key]), color=color, marker=".", label=f"头 {key[-1]}")
+        ax.axhline(90, color=GRAY, ls="--", lw=1)
+        ax.set_title(f"{label}：聚类准确率 %（匈牙利匹配）")
+        ax.set_xlabel("轮")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
 
 @figure("ch13/confusion.png")
 def confusion() -> Figure:
-    """选中的头：簇（按匈牙利匹配对应到类别后）与真实标签的混淆矩阵。"""
+    """每一行选中的头：簇（按匈牙利匹配对应到类别后）与真实标签的混淆矩阵。"""
     from adlk.ch13.mi import match_clusters
 
     title = "IIC 的混淆矩阵"
-    data = load_artifact("ch13/iic", "cpu", "assignments")
-    if data is None:
-        return placeholder(title, _command("iic", "cpu"))
-    chosen = int(data["chosen"])
-    clusters, labels = data["clusters"][chosen].astype(int), data["labels"].astype(int)
-    mapping, counts = match_clusters(labels, clusters, 10, 10)
-    matrix = np.zeros((10, 10), dtype=int)
-    np.add.at(matrix, (labels, mapping[clusters]), 1)
-    fig, ax = plt.subplots(figsize=(5.6, 5))
-    ax.imshow(np.log1p(matrix), cmap="Blues")
-    for i in range(10):
-        for j in range(10):
-            if matrix[i, j]:
-                ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=7,
-                        color="white" if matrix[i, j] > 300 else "black")
-    ax.set_xticks(range(10))
-    ax.set_yticks(range(10))
-    ax.set_xlabel("簇（按匹配到的类别标注）")
-    ax.set_ylabel("真实标签")
-    ax.set_title(f"{title}（头 {chosen}，测试集 10,000 张）")
+    found = [(label, load_artifact("ch13/iic", row, "assignments")) for row, label in IIC_ROWS]
+    found = [(label, data) for label, data in found if data is not None]
+    if not found:
+        return placeholder(title, _command("iic"))
+    fig, axes = plt.subplots(1, len(found), figsize=(5.4 * len(found), 5), squeeze=False)
+    for ax, (label, data) in zip(axes[0], found):
+        chosen = int(data["chosen"])
+        clusters, labels = data["clusters"][chosen].astype(int), data["labels"].astype(int)
+        mapping, _ = match_clusters(labels, clusters, 10, 10)
+        matrix = np.zeros((10, 10), dtype=int)
+        np.add.at(matrix, (labels, mapping[clusters]), 1)
+        ax.imshow(np.log1p(matrix), cmap="Blues")
+        for i in range(10):
+            for j in range(10):
+                if matrix[i, j]:
+                    ax.text(j, i, str(matrix[i, j]), ha="center", va="center", fontsize=6.5,
+                            color="white" if matrix[i, j] > 300 else "black")
+        ax.set_xticks(range(10))
+        ax.set_yticks(range(10))
+        ax.set_xlabel("簇（按匹配到的类别标注）")
+        ax.set_ylabel("真实标签")
+        ax.set_title(f"{label}，头 {chosen}", fontsize=10)
+    fig.suptitle(f"{title}（测试集 10,000 张）")
     fig.tight_layout()
     return fig
 
 
 @figure("ch13/clusters.png")
 def cluster_examples() -> Figure:
-    """每个簇里的前 12 张测试图像：一行一个簇，行首是匹配到的类别。"""
+    """λ = 2 一行选中的头：每个簇里的前 12 张测试图像，一行一个簇，行首是匹配到的类别。"""
     from adlk.ch13.mi import match_clusters
     from adlk.datasets import load_mnist
 
     title = "IIC 每个簇里的测试图像"
-    data = load_artifact("ch13/iic", "cpu", "assignments")
+    data = load_artifact("ch13/iic", HEADLINE, "assignments")
     if data is None:
-        return placeholder(title, _command("iic", "cpu"))
+        return placeholder(title, _command("iic", HEADLINE))
     chosen = int(data["chosen"])
     clusters, labels = data["clusters"][chosen].astype(int), data["labels"].astype(int)
     mapping, _ = match_clusters(labels, clusters, 10, 10)
@@ -195,7 +201,7 @@ def cluster_examples() -> Figure:
                 ax.imshow(x_test[members[k]], cmap="Reds_r" if wrong else "Greys_r")
             if k == 0:
                 ax.set_ylabel(f"簇 {c} → {mapping[c]}", fontsize=8, rotation=0, ha="right", va="center")
-    fig.suptitle(f"{title}（头 {chosen}；红色的图与簇匹配到的类别不同）")
+    fig.suptitle(f"{title}（{dict(IIC_ROWS)[HEADLINE]}，头 {chosen}；红色的图与簇匹配到的类别不同）")
     fig.tight_layout()
     return fig
 
