@@ -95,6 +95,26 @@ def iic_row_summary(ctx: ReportContext, row: str) -> Snippet:
     return Snippet("\n".join(lines) + "\n", [("ch13/iic", row)])
 
 
+def joint_notes(ctx: ReportContext) -> Snippet:
+    """由逐轮的联合分布矩阵（头 0）读出：第 1 轮最大的格子占多少，最后一轮对角线占多少、最大的格子占多少。"""
+    lines, uses = [], []
+    for row, label in IIC_LABELS.items():
+        data = ctx.result("ch13/iic", row)
+        arrays = None if data is None else load_arrays(ctx.docs, "ch13/iic", data, "joints")
+        if arrays is None:
+            continue
+        uses.append(("ch13/iic", row))
+        joints = arrays["joints"].astype("float64")
+        joints = joints / joints.sum(axis=(1, 2), keepdims=True)
+        first, last = joints[0], joints[-1]
+        lines.append(f"- {label}：第 1 轮结束时，最大的一个格子占了 $P$ 的 {100 * first.max():.0f} %"
+                     f"（10 个簇一样大时，对角线上每格是 10 %）；第 {len(joints)} 轮结束时，对角线合计占 "
+                     f"{100 * np.trace(last):.0f} %，最大的格子占 {100 * last.max():.0f} %。")
+    if not lines:
+        return Snippet("尚无记录：运行 `python -m adlk reproduce ch13/iic` 之后重新生成。\n")
+    return Snippet("\n".join(lines) + "\n", uses)
+
+
 def iic_book(ctx: ReportContext) -> Snippet:
     """书中的数，单独一段。"""
     return Snippet("书中：1 到 5 个头分别是 99.49 %、99.47 %、99.54 %、99.52 %、99.53 %，是 1,200 轮、VGG 骨干、"
@@ -170,5 +190,6 @@ def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 13 章页面经 ``--8<--`` 引入的特有片段。"""
     return {"ch13/iic-summary-cpu.md": iic_row_summary(ctx, "cpu"),
             "ch13/iic-summary-lamb-2.md": iic_row_summary(ctx, "lamb-2"), "ch13/iic-book.md": iic_book(ctx),
+            "ch13/joint-notes.md": joint_notes(ctx),
             "ch13/collapse-summary.md": collapse_summary(ctx),
             "ch13/gaussian-summary.md": gaussian_summary(ctx), "ch13/mine-mnist-summary.md": mine_mnist_summary(ctx)}
