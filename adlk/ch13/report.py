@@ -78,10 +78,20 @@ def iic_row_summary(ctx: ReportContext, row: str) -> Snippet:
     verdict = "达到了" if accs[chosen] >= TARGET else "没有达到"
     lines = [
         f"- {IIC_LABELS[row]}：{epochs} 轮（每轮 60,000 张训练图像，每张配 2 个增强视图），在这台 2 核 CPU 上用了约 "
-        f"{_minutes(data)}。不看标签、按训练集上的 IIC 损失选出的是头 {chosen}，它在测试集 10,000 张图上的聚类准确率"
+        f"{_minutes(data)}。不看标签、按训练集上的 IIC 损失（λ = 1，即负的互信息）选出的是头 {chosen}，它在测试集 10,000 张图上的聚类准确率"
         f"（匈牙利匹配）是 **{100 * accs[chosen]:.2f} %**，{verdict} 90 %。",
         "- 5 个头各自的准确率：" + "、".join(f"头 {h} {100 * a:.2f} %" for h, a in enumerate(accs)) + "。",
     ]
+    history = data.get("history", {})
+    curve = history.get(f"acc_head{chosen}", [])
+    if curve:
+        reached = next((e + 1 for e, a in enumerate(curve) if a >= TARGET), None)
+        mi_curve = history.get(f"mi_head{chosen}", [])
+        text = (f"- 训练中，头 {chosen} 在测试集上的准确率第 1 轮结束时是 {100 * curve[0]:.2f} %"
+                + (f"（两个视图的互信息 {mi_curve[0]:.3f} nats）" if mi_curve else ""))
+        text += (f"，第 {reached} 轮第一次达到 90 %" if reached is not None else "，始终没有达到 90 %")
+        text += f"，最高 {100 * max(curve):.2f} %（第 {int(np.argmax(curve)) + 1} 轮）。"
+        lines.append(text)
     merged, split = merged_and_split(labels, clusters[chosen])
     if merged or split:
         parts = []
