@@ -56,6 +56,29 @@ def test_iic_objective_by_hand():
     assert hand == pytest.approx(-1.5791, abs=1e-4)
 
 
+@pytest.mark.parametrize("lamb", [0.0, 0.25, 0.5, 0.75, 1.0, 2.0])
+def test_iic_objective_is_conditional_entropy_minus_weighted_marginal_entropy(lamb):
+    # 13.2 节：P 对称时 L_λ = H(z|z') - (2λ - 1) H(z)
+    rng = np.random.default_rng(0)
+    z1, z2 = rng.dirichlet(np.ones(4), 64), rng.dirichlet(np.ones(4), 64)
+    p = mi.joint_matrix(z1, z2)
+    marginal = p.sum(axis=1)
+    conditional = mi.entropy(p.ravel()) - mi.entropy(p.sum(axis=0))
+    assert mi.iic_objective(z1, z2, lamb) == pytest.approx(conditional - (2 * lamb - 1) * mi.entropy(marginal), abs=1e-9)
+
+
+@pytest.mark.parametrize("lamb, collapse_wins", [(0.25, True), (0.5, None), (0.75, False), (1.0, False)])
+def test_collapse_is_optimal_only_below_one_half(lamb, collapse_wins):
+    # 两个视图完全一致：坍缩的损失是 0，均匀用满 10 个簇的损失是 (1 - 2λ) log 10
+    collapsed = np.eye(10)[np.zeros(100, dtype=int)]
+    even = np.eye(10)[np.arange(100) % 10]
+    a, b = mi.iic_objective(collapsed, collapsed, lamb), mi.iic_objective(even, even, lamb)
+    if collapse_wins is None:
+        assert a == pytest.approx(b, abs=1e-6)
+    else:
+        assert (a < b) is collapse_wins
+
+
 def test_iic_loss_in_keras_matches_numpy():
     from keras import ops
 
