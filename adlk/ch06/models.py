@@ -122,14 +122,14 @@ class InfoGAN(GAN):
         self.loss_weights = tuple(float(w) for w in loss_weights)
 
     def sample_labels(self, n: Any) -> list:
-        """n 组随机的隐编码：[独热码, 连续码 1, 连续码 2]（连续码取自 N(0, code_std²)）。"""
+        """n 组随机的潜在编码：[独热码, 连续码 1, 连续码 2]（连续码取自 N(0, code_std²)）。"""
         index = keras.random.randint((n,), 0, self.num_labels, seed=self.seed_generator)
         codes = [keras.random.normal((n, 1), stddev=self.code_std, seed=self.seed_generator)
                  for _ in range(self.num_codes)]
         return [ops.one_hot(index, self.num_labels), *codes]
 
     def generate(self, z: Any, labels: Any = None, training: bool = False) -> Any:
-        """由 z 和隐编码 ``[独热码, 连续码…]`` 生成图像。"""
+        """由 z 和潜在编码 ``[独热码, 连续码…]`` 生成图像。"""
         return self.generator([z, *labels], training=training)
 
     def discriminate(self, images: Any, labels: Any = None, training: bool = False) -> Any:
@@ -137,7 +137,7 @@ class InfoGAN(GAN):
         return self.discriminator(images, training=training)
 
     def _mi_terms(self, out: Any, codes: Any) -> tuple[Any, Any]:
-        """连续码的加权互信息损失之和，与 Q 对类别码的猜测和生成时的独热码相同的比例。"""
+        """返回连续码的加权互信息损失之和，以及 Q 猜对生成时所用类别码的比例。"""
         mi = sum(w * mi_gaussian(c, q) for w, c, q in zip(self.loss_weights[2:], codes[1:], out[2:]))
         hit = ops.mean(ops.cast(ops.argmax(out[1], -1) == ops.argmax(codes[0], -1), "float32"))
         return mi, hit
