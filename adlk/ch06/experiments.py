@@ -27,9 +27,9 @@ WALK_Z = 5
 """量笔画形状时，每个类别码用几个不同的 z 遍历（结果取平均）。"""
 SHOW = ("模型", "步数", "预训练")
 
-INFOGAN_STEPS = 3_000
+INFOGAN_STEPS = 2_000
 """本站在 CPU 上记录的 InfoGAN 步数（书中 40,000）。"""
-STACKED_STEPS = 2_000
+STACKED_STEPS = 1_500
 """本站在 CPU 上记录的 StackedGAN 步数（书中 10,000）。"""
 ENCODER_EPOCHS = 2
 """本站预训练编码器的轮数（书中 10）。"""
@@ -85,7 +85,7 @@ def snapshot_steps(steps: int) -> list[int]:
 
 
 def infogan_inputs(latent_size: int = 62, code_std: float = 0.5) -> list[np.ndarray]:
-    """打分用的固定输入：500 组 [z, 独热码, 连续码 1, 连续码 2]，类别码按 0, 1, …, 9 循环。"""
+    """打分用的固定输入：500 组 z、独热码、连续码 1、连续码 2，类别码按 0 到 9 循环。"""
     rng = np.random.default_rng(EVAL_SEED)
     n = 10 * PER_CODE
     z = rng.uniform(-1.0, 1.0, size=(n, latent_size)).astype("float32")
@@ -97,7 +97,7 @@ def infogan_inputs(latent_size: int = 62, code_std: float = 0.5) -> list[np.ndar
 def infogan_walks(latent_size: int = 62, n_z: int = WALK_Z) -> tuple[list[np.ndarray], tuple[int, ...]]:
     """连续码的遍历输入：每个类别码、每个 z、每个连续码，从 -2 走到 2（另一个码为 0）。
 
-    返回生成器的输入和图像该排成的形状 ``(类别码 × z, 码, 步)``：第 0 个 z 就是网格图里的那一行。
+    返回生成器的输入和图像该排成的形状（类别码 × z、码、步三个轴）：第 0 个 z 就是网格图里的那一行。
     """
     rng = np.random.default_rng(EVAL_SEED + 1)
     lo, hi, k = WALK

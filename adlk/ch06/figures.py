@@ -118,7 +118,7 @@ def infogan_shapes() -> Figure:
     title = "笔画形状随连续码的变化"
     if data is None:
         return placeholder(title, "python -m adlk reproduce ch06/infogan")
-    m, values = data["measures"], data["values"]  # (码, z, 连续码, 步, 属性)
+    m, values = data["measures"], data["values"]  # 轴：码、z、连续码、步、属性
     mean = np.nanmean(m, axis=(0, 1))
     fig, axes = plt.subplots(1, 2, figsize=(11, 4))
     for a, (ax, name) in enumerate(zip(axes, ("倾斜（−μ11/μ02）", "宽窄（水平标准差，像素）"))):

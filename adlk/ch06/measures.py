@@ -14,7 +14,7 @@ from scipy.optimize import linear_sum_assignment
 
 def code_digit_counts(codes: np.ndarray, digits: np.ndarray, num_codes: int = 10,
                       num_digits: int = 10) -> np.ndarray:
-    """(码, 数字) 的计数表：第 k 行第 d 列是用码 k 生成、被认成数字 d 的图像数。"""
+    """码与数字的计数表：第 k 行第 d 列是用码 k 生成、被认成数字 d 的图像数。"""
     counts = np.zeros((num_codes, num_digits), dtype=np.int64)
     np.add.at(counts, (np.asarray(codes, dtype=np.int64), np.asarray(digits, dtype=np.int64)), 1)
     return counts

@@ -50,7 +50,7 @@ def _flatten_output(discriminator: keras.Model) -> Any:
 
 def build_infogan_generator(latent_size: int = INFO_LATENT, num_labels: int = NUM_LABELS,
                             num_codes: int = 2) -> keras.Model:
-    """InfoGAN 的生成器：输入 [z, 独热码, 连续码 1, 连续码 2]，按这个顺序拼接后进第 4 章的生成器。
+    """InfoGAN 的生成器：输入 z、独热码、连续码 1、连续码 2，按这个顺序拼接后进第 4 章的生成器。
 
     第 4 章的 ``build_generator(latent_size, num_labels=k)`` 把 z 与一个 k 维向量拼接；这里把独热码和
     连续码先拼成 ``num_labels + num_codes`` 维交给它，拼接的结果与书中 ``gan.generator(..., codes=[...])`` 相同。
@@ -122,18 +122,18 @@ class InfoGAN(GAN):
         self.loss_weights = tuple(float(w) for w in loss_weights)
 
     def sample_labels(self, n: Any) -> list:
-        """n 组随机的潜在编码：[独热码, 连续码 1, 连续码 2]（连续码取自 N(0, code_std²)）。"""
+        """n 组随机的潜在编码：独热码、连续码 1、连续码 2（连续码取自 N(0, code_std²)）。"""
         index = keras.random.randint((n,), 0, self.num_labels, seed=self.seed_generator)
         codes = [keras.random.normal((n, 1), stddev=self.code_std, seed=self.seed_generator)
                  for _ in range(self.num_codes)]
         return [ops.one_hot(index, self.num_labels), *codes]
 
     def generate(self, z: Any, labels: Any = None, training: bool = False) -> Any:
-        """由 z 和潜在编码 ``[独热码, 连续码…]`` 生成图像。"""
+        """由 z 和潜在编码（独热码、各个连续码的列表）生成图像。"""
         return self.generator([z, *labels], training=training)
 
     def discriminate(self, images: Any, labels: Any = None, training: bool = False) -> Any:
-        """判别器只看图像，输出 [真假, 类别码的后验, 连续码的估计…]。"""
+        """判别器只看图像，输出真假、类别码的后验和各个连续码的估计。"""
         return self.discriminator(images, training=training)
 
     def _mi_terms(self, out: Any, codes: Any) -> tuple[Any, Any]:
@@ -177,7 +177,7 @@ def build_infogan(latent_size: int = INFO_LATENT, seed: int | None = None) -> In
 def build_encoder(num_labels: int = NUM_LABELS, feature_dim: int = FEATURE_DIM) -> tuple[keras.Model, keras.Model]:
     """书中的编码器，分成两段：enc0（图像 → 256 维特征 feature1）与 enc1（feature1 → 各类概率）。
 
-    enc0：2 × [Conv2D(64, 3, ReLU) → MaxPooling] → Flatten → Dense(256, ReLU)；enc1：Dense(10) → softmax。
+    enc0 是两组 Conv2D(64, 3, ReLU) 与 MaxPooling，接 Flatten 和 Dense(256, ReLU)；enc1 是 Dense(10) 加 softmax。
     """
     image = keras.Input(shape=(28, 28, 1), name="encoder_input")
     x = image
@@ -204,7 +204,7 @@ def pretrain_encoder(enc0: keras.Model, enc1: keras.Model, x: Any, y: Any, epoch
 
 
 def build_gen1(num_labels: int = NUM_LABELS, z_dim: int = Z_DIM, feature_dim: int = FEATURE_DIM) -> keras.Model:
-    """第 1 层生成器：[独热标签, z1] → Dense(512, ReLU) → BN → Dense(512, ReLU) → BN → Dense(256, ReLU)。"""
+    """第 1 层生成器：独热标签与 z1 拼接 → Dense(512, ReLU) → BN → Dense(512, ReLU) → BN → Dense(256, ReLU)。"""
     label = keras.Input(shape=(num_labels,), name="labels")
     z1 = keras.Input(shape=(z_dim,), name="z1_input")
     x = layers.concatenate([label, z1], axis=1)
@@ -305,7 +305,7 @@ class StackedGAN(keras.Model):
         return keras.random.normal((n, self.z_dim), stddev=0.5, seed=self.seed_generator)
 
     def call(self, inputs: Any, training: bool = False) -> Any:
-        """生成图像：``inputs = [独热标签, z1, z0]``，y, z1 → gen1 → feature1；feature1, z0 → gen0 → 图像。"""
+        """生成图像：``inputs`` 依次是独热标签、z1、z0；标签与 z1 经 gen1 得到 feature1，feature1 与 z0 经 gen0 得到图像。"""
         label, z1, z0 = inputs
         return self.gen0([self.gen1([label, z1], training=training), z0], training=training)
 

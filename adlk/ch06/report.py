@@ -80,7 +80,7 @@ def infogan_verdict(ctx: ReportContext) -> Snippet:
 
 
 def shape_table(measures: np.ndarray, values: np.ndarray) -> tuple[str, np.ndarray, np.ndarray]:
-    """``measures``：(类别码, z, 连续码, 步, 属性)。返回表格、(连续码, 属性) 的变化幅度与从 -2 到 2 的平均变化。"""
+    """``measures`` 的五个轴依次是类别码、z、连续码、步、属性。返回表格、每个连续码每个属性的变化幅度与从 -2 到 2 的平均变化。"""
     ranges = np.nanmean(np.nanmax(measures, axis=3) - np.nanmin(measures, axis=3), axis=(0, 1))
     change = np.nanmean(measures[:, :, :, -1] - measures[:, :, :, 0], axis=(0, 1))
     lines = ["| 沿哪个码走 | 倾斜的变化幅度 | 倾斜从 -2 到 2 的平均变化 | 宽窄的变化幅度（像素） | 宽窄从 -2 到 2 的平均变化（像素） |",
