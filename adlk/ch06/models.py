@@ -259,8 +259,12 @@ class StackedGAN(keras.Model):
     熵损失只在生成的样本上计算（书中真实样本也配上随机的 z 一起训练，见 6.3 节）。
 
     Args:
-        enc0, enc1: 预训练好的编码器两段（:func:`build_encoder`、:func:`pretrain_encoder`）。
-        gen0, gen1, dis0, dis1: 两层的生成器与判别器。
+        enc0: 预训练好的编码器的第一段（图像 → feature1；:func:`build_encoder`、:func:`pretrain_encoder`）。
+        enc1: 编码器的第二段（feature1 → 各类概率）。
+        gen0: 第 0 层生成器（:func:`build_gen0`）。
+        gen1: 第 1 层生成器（:func:`build_gen1`）。
+        dis0: 第 0 层判别器（:func:`build_dis0`）。
+        dis1: 第 1 层判别器（:func:`build_dis1`）。
         z_dim: z0、z1 的维数；两者取自 N(0, 0.5²)。
         loss_weights: 各损失的权重（默认书中的 :data:`STACKED_WEIGHTS`）。
         seed: 随机数种子。
