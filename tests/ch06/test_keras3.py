@@ -38,3 +38,20 @@ def test_encoder_trained_before_the_flag_is_set_keeps_its_trained_weights():
     assert any(not np.array_equal(a, np.array(w)) for a, w in zip(start, enc0.weights))
     enc0.trainable = False
     assert enc0.trainable_variables == []
+
+
+def test_book_style_single_accuracy_metric_for_four_outputs_fails_at_the_first_step():
+    """6.2 节：书中的判别器四个输出共用 metrics=['accuracy']；Keras 3 的 compile() 照常返回，第一次训练或评估时
+    才报 ValueError（与 5.3 节 ACGAN 的两个输出相同）。"""
+    import pytest
+
+    from adlk.ch06 import build_infogan_discriminator
+
+    d = build_infogan_discriminator()
+    d.compile(loss=["binary_crossentropy", "categorical_crossentropy", "mse", "mse"],
+              loss_weights=[1.0, 1.0, 0.5, 0.5], optimizer="rmsprop", metrics=["accuracy"])
+    x = np.zeros((4, 28, 28, 1), "float32")
+    y = [np.ones((4, 1), "float32"), np.eye(10, dtype="float32")[:4], np.zeros((4, 1), "float32"),
+         np.zeros((4, 1), "float32")]
+    with pytest.raises(ValueError):
+        d.test_on_batch(x, y)
