@@ -27,9 +27,9 @@ WALK_Z = 5
 """量笔画形状时，每个类别码用几个不同的 z 遍历（结果取平均）。"""
 SHOW = ("模型", "步数", "预训练")
 
-INFOGAN_STEPS = 1_000
+INFOGAN_STEPS = 600
 """本站在 CPU 上记录的 InfoGAN 步数（书中 40,000）。"""
-STACKED_STEPS = 800
+STACKED_STEPS = 500
 """本站在 CPU 上记录的 StackedGAN 步数（书中 10,000）。"""
 ENCODER_EPOCHS = 2
 """本站预训练编码器的轮数（书中 10）。"""
