@@ -29,7 +29,7 @@ SHOW = ("模型", "步数", "预训练")
 
 INFOGAN_STEPS = 600
 """本站在 CPU 上记录的 InfoGAN 步数（书中 40,000）。"""
-STACKED_STEPS = 500
+STACKED_STEPS = 2_000
 """本站在 CPU 上记录的 StackedGAN 步数（书中 10,000）。"""
 ENCODER_EPOCHS = 2
 """本站预训练编码器的轮数（书中 10）。"""
