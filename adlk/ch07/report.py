@@ -147,7 +147,7 @@ def swaps(ctx: ReportContext) -> Snippet:
     fake, back = r["fake_target"][-1], r["cycled_source"][-1]
     changed = [i for i in range(len(labels)) if fake[i] != labels[i]]
     restored = [i for i in changed if back[i] == labels[i]]
-    text = (f"[7.5 节](results.md)的灰度 ↔ 着色记录里有这样的例子：存下来的 {len(labels)} 张固定灰度图，"
+    text = (f"[7.5 节](results.md)的灰度 ↔ 着色记录里，存下来的 {len(labels)} 张固定灰度图，"
             f"第 {step:,} 步的上色结果交给第 4 章的评判网络（转成灰度后）读，")
     if not changed:
         text += "都读成原来的数字。"
@@ -157,7 +157,8 @@ def swaps(ctx: ReportContext) -> Snippet:
         text += (f"把这几张上色结果再翻译回灰度，有 {len(restored)} 张又读回原来的数字。" if restored
                  else "把它们再翻译回灰度，没有一张读回原来的数字。")
         if restored:
-            text += "中间的翻译换了数字，翻译回来却又是原来的数字：循环一致只看翻译回来的图，正是上面说的情形。"
+            text += ("中间的翻译换了数字，翻译回来却又是原来的数字：循环一致只看翻译回来的图，看不出中间换过数字。"
+                     "关于原来形状的信息以看不出来的方式留在了上色结果里，这也是一种隐写，藏的是形状而不是颜色。")
     text += f"这只是 {len(labels)} 张图、书中 100,000 步里的前 {step:,} 步，只能当作例子看。"
     return Snippet(text + "\n", [COLOUR])
 
