@@ -12,16 +12,12 @@ MNIST-M 风格的数据集 ``adlk.datasets.load_mnistm()``（照片纹理上的�
 
 from __future__ import annotations
 
-import hashlib
 import os
-import socket
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
+from adlk.datasets.files import download_verified, file_digest, unreachable_reason
 from adlk.datasets.mnist import DataFileError, stratified_subset
 from adlk.profiles import Profile, get_profile
 
@@ -41,11 +37,7 @@ def cache_dir() -> Path:
 
 
 def _md5(path: Path) -> str:
-    h = hashlib.md5(usedforsecurity=False)
-    with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    return file_digest(path, "md5")
 
 
 def read_svhn_mat(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
@@ -78,13 +70,7 @@ def read_svhn_mat(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _reachable(url: str, timeout: float = 5.0) -> str | None:
-    parsed = urlparse(url)
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    try:
-        socket.create_connection((parsed.hostname or "", port), timeout=timeout).close()
-    except OSError as exc:
-        return f"cannot reach {parsed.hostname} ({exc})"
-    return None
+    return unreachable_reason(url, timeout)
 
 
 def download(url: str, target: Path, md5: str) -> Path:
@@ -93,24 +79,8 @@ def download(url: str, target: Path, md5: str) -> Path:
     Raises:
         DataFileError: 网络不通、下载失败或校验和不符；消息里说明原因与替代数据。
     """
-    reason = _reachable(url)
-    if reason:
-        raise DataFileError(f"SVHN is not in the cache ({target}) and {reason}. {SUBSTITUTE}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response, partial.open("wb") as f:
-            for chunk in iter(lambda: response.read(1 << 20), b""):
-                f.write(chunk)
-    except (urllib.error.URLError, OSError) as exc:
-        partial.unlink(missing_ok=True)
-        raise DataFileError(f"downloading {url} failed ({exc}). {SUBSTITUTE}") from exc
-    actual = _md5(partial)
-    if actual != md5:
-        partial.unlink(missing_ok=True)
-        raise DataFileError(f"downloaded {url} has MD5 {actual}, expected {md5}; try again later. {SUBSTITUTE}")
-    os.replace(partial, target)
-    return target
+    return download_verified(url, target, md5, algorithm="md5", name="SVHN", substitute=SUBSTITUTE,
+                             offline=_reachable(url))
 
 
 def load_svhn(profile: str | Profile | None = None, folder: str | Path | None = None,
