@@ -8,7 +8,7 @@ import pytest
 from adlk.ch03 import PALETTE
 from adlk.ch07.data import Domains
 from adlk.ch07.experiments import crop28, grey3, score_snapshot, snapshot_steps
-from adlk.ch07.report import colour_verdict, digits_verdict
+from adlk.ch07.report import colour_verdict, digits_verdict, swaps
 
 
 class FixedJudge:
@@ -95,11 +95,34 @@ def test_digits_verdict_follows_the_record():
     assert "在大多数样本上保住了数字" in good and "多被认对 20.0 个百分点" in good and "80.0%" in good
     assert "比直接判灰度版多认对 0.0" not in good and "并不比直接判灰度版认得更好" in good
     bad = digits_verdict(Ctx({("ch07/digits", "cyclegan"): record(0.4, 0.3), ("ch07/judge", "mnistm"): judge})).text
-    assert "还没有在大多数样本上保住数字" in bad and "并不比不翻译的 MNIST 更容易" in bad
+    assert "还没有在大多数样本上保住数字" in bad and "比不翻译的 MNIST 低 20.0 个百分点" in bad
+    assert "也比真正的 MNIST-M 风格测试图低 57.0 个百分点" in bad and "不再被认成原来的数字" in bad
+    weak_judge = dict(judge, metrics=dict(judge["metrics"], test_accuracy=0.35))
+    low = digits_verdict(Ctx({("ch07/digits", "cyclegan"): record(0.4, 0.3), ("ch07/judge", "mnistm"): weak_judge})).text
+    assert "不低于真正的 MNIST-M 风格测试图" in low and "不再被认成原来的数字" not in low
     better = digits_verdict(Ctx({("ch07/digits", "cyclegan"): record(0.8, 0.3, back=0.75),
                                  ("ch07/judge", "mnistm"): judge})).text
     assert "比直接判灰度版多认对 25.0 个百分点" in better
     assert "尚无本站的运行记录" in digits_verdict(Ctx({})).text
+
+
+def test_swaps_lists_changed_and_restored_digits(monkeypatch):
+    """7.1 节的例子：上色后读成别的数字的样本，以及其中翻译回灰度又读回原数字的。"""
+    import adlk.ch07.readings
+    import adlk.site.figures
+
+    labels = np.array([0, 4, 6, 0])
+    samples = {"source_labels": labels, "steps": np.array([0, 2000])}
+    reads = {"fake_target": np.array([labels, [6, 4, 0, 0]]), "cycled_source": np.array([labels, [0, 4, 1, 0]])}
+    monkeypatch.setattr(adlk.site.figures, "load_artifact", lambda table_id, row, name: samples)
+    monkeypatch.setattr(adlk.ch07.readings, "readings", lambda table_id, data: reads)
+    ctx = Ctx({("ch07/colour", "cyclegan"): {}})
+    text = swaps(ctx).text
+    assert "有 2 张读成了别的数字（0 → 6、6 → 0）" in text and "有 1 张又读回原来的数字" in text
+    assert "第 2,000 步" in text and "4 张固定灰度图" in text
+    reads["fake_target"] = np.array([labels, labels])
+    assert "都读成原来的数字" in swaps(ctx).text
+    assert "尚无本站的运行记录" in swaps(Ctx({})).text
 
 
 def test_colour_verdict_follows_the_record():
