@@ -167,7 +167,9 @@ def stackedgan_verdict(ctx: ReportContext) -> Snippet:
                  "$G_0$ 训练时只接编码器从真实图像算出的特征，两层串起来生成时才第一次接到 $G_1$ 生成的特征。")
     else:
         text += "。"
-    if m["label_accuracy"] > 0.5:
+    if m["label_accuracy"] > 0.9:
+        text += "绝大多数样本是所要的数字。"
+    elif m["label_accuracy"] > 0.5:
         text += "多数样本是所要的数字。"
     else:
         text += f"在 {c['steps']:,} 步时多数样本还不是所要的数字；更长的训练能否改善，本站没有记录。"
@@ -197,12 +199,15 @@ def noise_levels(ctx: ReportContext) -> Snippet:
         text += "z0 带来的图像上的差别比 z1 多"
         text += "。" if not good else "：多数样本是所要的数字，所以这是同一个数字写法上的差别。"
     else:
-        text += "两层噪声改变的幅度相近。"
+        text += "两层噪声改变的幅度相近"
+        text += "。" if not good else "：多数样本是所要的数字，两层噪声都在改变同一个数字的写法。"
     text += f"在只变 z1 的网格里，z1 相同、数字不同的 10 张图之间的标准差是 {across:.3f}"
     if across < s1:
         text += "，比换 z1 带来的还小：在这个预算下，图像更多地由 z1 决定，所要的数字只起较小的作用。"
+    elif across > 1.5 * s1:
+        text += f"，是换 z1 带来的 {across / s1:.1f} 倍：换数字改变的比换 z1 多得多，图像首先由所要的数字决定。"
     else:
-        text += "，不比换 z1 带来的小：所要的数字对图像的影响至少与 z1 相当。"
+        text += "，与换 z1 带来的相近：所要的数字与 z1 对图像的影响差不多。"
     return Snippet(text + "\n", [STACKED])
 
 

@@ -123,3 +123,16 @@ def test_stackedgan_frozen_encoder_wording_follows_the_number_of_parts():
     text = stackedgan_verdict(_ctx()).text
     assert ("自始至终" in text) == (data["timing"].get("parts", 1) == 1)
     assert f"{100 * data['metrics']['g1_class_accuracy']:.1f}%" in text
+
+
+def test_label_versus_z1_sentence_follows_the_grid():
+    """6.3 节：只变 z1 的网格里，换数字与换 z1 哪个改变图像更多，句子跟着量出的标准差走。"""
+    from adlk.ch06.report import noise_levels
+
+    recorded(STACKED, STACKED.runs[0])
+    grid = load_artifact(STACKED.id, STACKED.runs[0].row, "samples")["vary_z1"].reshape(10, 10, -1) / 255
+    within, across = float(np.mean(grid.std(axis=1))), float(np.mean(grid.std(axis=0)))
+    text = noise_levels(_ctx()).text
+    assert f"数字不同的 10 张图之间的标准差是 {across:.3f}" in text
+    assert ("图像首先由所要的数字决定" in text) == (across > 1.5 * within)
+    assert ("图像更多地由 z1 决定" in text) == (across < within)
