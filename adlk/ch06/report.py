@@ -34,6 +34,16 @@ def _missing(table_id: str) -> Snippet:
     return Snippet(f"尚无本站的运行记录：运行 `python -m adlk reproduce {table_id}` 之后重新生成。\n")
 
 
+def chance_matched(per_code: int, trials: int = 200, seed: int = 0) -> float:
+    """类别码与数字无关时（每张图的数字均匀随机）的最佳对应准确率的平均：最佳对应会挑出偶然多出来的格子，所以高于 10%。"""
+    from adlk.ch06.measures import code_digit_counts, matched_accuracy
+
+    rng = np.random.default_rng(seed)
+    codes = np.repeat(np.arange(10), per_code)
+    return float(np.mean([matched_accuracy(code_digit_counts(codes, rng.integers(0, 10, codes.size)))[0]
+                          for _ in range(trials)]))
+
+
 def budget(ctx: ReportContext) -> Snippet:
     """两次记录的步数、用时、每步平均用时，以及按它推算的书中长度。"""
     lines = ["| 模型 | 本站步数 | 用时（分钟） | 每步（秒，含打分） | 书中步数 | 按此推算书中长度（小时） |",
@@ -64,9 +74,13 @@ def infogan_verdict(ctx: ReportContext) -> Snippet:
     mapping = data["extra"]["mapping"]
     same = sum(int(k == d) for k, d in enumerate(mapping))
     progress = "、".join(f"第 {s:,} 步 {100 * a:.1f}%" for s, a in zip(h["snapshot_step"], h["snapshot_matched_accuracy"]))
-    text = (f"本站的 InfoGAN 训练了 {steps:,} 步（书中 40,000 步）。最后一步用 500 组固定输入（每个类别码 50 张）生成图像，"
+    per_code = data["counts"]["eval_samples"] // 10
+    chance = chance_matched(per_code)
+    text = (f"本站的 InfoGAN 训练了 {steps:,} 步（书中 40,000 步）。最后一步用 {data['counts']['eval_samples']} 组固定输入"
+            f"（每个类别码 {per_code} 张）生成图像，"
             f"评判网络认出的数字与类别码的最佳一一对应准确率是 **{100 * m['matched_accuracy']:.1f}%**"
-            f"（类别码与数字无关时，它只比 10% 略高：最佳对应会挑出偶然多出来的格子）；各个时刻：{progress}。")
+            f"（类别码与数字无关时，最佳对应会挑出偶然多出来的格子，它不是 10%：每个码 {per_code} 张、数字随机抽 200 次，"
+            f"平均是 {100 * chance:.1f}%）；各个时刻：{progress}。")
     text += f"最佳对应里有 {same} 个码恰好配上与自己同号的数字，码 k 被认成数字 k 的比例是 {100 * m['code_accuracy']:.1f}%"
     if same >= 8:
         text += "：书中的判别器用真实图像的标签训练类别输出（6.2 节），所以码与数字的编号也对齐了。"
@@ -75,7 +89,7 @@ def infogan_verdict(ctx: ReportContext) -> Snippet:
     if m["matched_accuracy"] >= 0.5:
         text += "在这个预算下，类别码已经主要决定画哪个数字。"
     else:
-        text += "在这个预算下，类别码还没有主要决定画哪个数字，需要更长的训练。"
+        text += f"在 {steps:,} 步时，类别码还没有主要决定画哪个数字；更长的训练能否改善，本站没有记录。"
     return Snippet(text + "\n", [INFOGAN])
 
 
@@ -137,14 +151,28 @@ def stackedgan_verdict(ctx: ReportContext) -> Snippet:
         return _missing(STACKED[0])
     m, h, c = data["metrics"], data["history"], data["counts"]
     progress = "、".join(f"第 {s:,} 步 {100 * a:.1f}%" for s, a in zip(h["snapshot_step"], h["snapshot_label_accuracy"]))
+    if data["timing"].get("parts", 1) == 1:
+        frozen = "编码器的参数自始至终没有变（任务在训练开始时记下编码器的参数，结束时逐个比对）"
+    else:
+        frozen = (f"这次记录分 {data['timing']['parts']} 段运行，任务在最后一段从检查点恢复之后记下编码器的参数，"
+                  "结束时逐个比对，没有变化（更早几段之间没有比对）")
     text = (f"本站的编码器预训练了 {c['encoder_epochs']} 轮（书中 10 轮），测试准确率 {100 * m['encoder_accuracy']:.2f}%；"
-            f"之后 StackedGAN 训练了 {c['steps']:,} 步（书中 10,000 步），编码器的参数自始至终没有变（任务在结束时逐个比对）。"
-            f"每个数字用 50 组固定的 z1、z0 生成，评判网络认出所要数字的比例是 **{100 * m['label_accuracy']:.1f}%**；"
-            f"各个时刻：{progress}。")
-    if m["label_accuracy"] > 0.5:
+            f"之后 StackedGAN 训练了 {c['steps']:,} 步（书中 10,000 步），{frozen}。"
+            f"每个数字用 {c['eval_samples'] // 10} 组固定的 z1、z0 生成，评判网络认出所要数字的比例是 "
+            f"**{100 * m['label_accuracy']:.1f}%**；各个时刻：{progress}。")
+    text += (f"训练末尾，编码器 $E_1$ 认出 $G_1$ 生成的特征属于所要数字的比例是 {100 * m['g1_class_accuracy']:.1f}%"
+             "（训练中最后 10 次记录的平均）")
+    if m["g1_class_accuracy"] - m["label_accuracy"] > 0.2:
+        text += ("，远高于最终图像被认对的比例：$E_1$ 认可的特征，经 $G_0$ 画成图像后多数不再被认成所要的数字。"
+                 "$G_0$ 训练时只接编码器从真实图像算出的特征，两层串起来生成时才第一次接到 $G_1$ 生成的特征。")
+    else:
+        text += "。"
+    if m["label_accuracy"] > 0.9:
+        text += "绝大多数样本是所要的数字。"
+    elif m["label_accuracy"] > 0.5:
         text += "多数样本是所要的数字。"
     else:
-        text += "多数样本还不是所要的数字，需要更长的训练。"
+        text += f"在 {c['steps']:,} 步时多数样本还不是所要的数字；更长的训练能否改善，本站没有记录。"
     return Snippet(text + "\n", [STACKED])
 
 
@@ -154,16 +182,32 @@ def noise_levels(ctx: ReportContext) -> Snippet:
     grids = _arrays(ctx, STACKED[0], data, "samples")
     if data is None or grids is None:
         return _missing(STACKED[0])
-    spread = {k: float(np.mean(grids[k].reshape(10, 10, -1).astype(np.float64).std(axis=1)) / 255)
-              for k in ("vary_z1", "vary_z0")}
+    grid = {k: grids[k].reshape(10, 10, -1).astype(np.float64) / 255 for k in ("vary_z1", "vary_z0")}
+    spread = {k: float(np.mean(g.std(axis=1))) for k, g in grid.items()}
+    across = float(np.mean(grid["vary_z1"].std(axis=0)))
+    s1, s0 = spread["vary_z1"], spread["vary_z0"]
+    steps, good = data["counts"]["steps"], data["metrics"]["label_accuracy"] > 0.5
     text = (f"同一个数字的 10 张图之间逐像素的标准差（对像素和数字取平均，像素取 0–1）：只变 z1 时是 "
-            f"{spread['vary_z1']:.3f}，只变 z0 时是 {spread['vary_z0']:.3f}。")
-    if spread["vary_z1"] > 1.5 * spread["vary_z0"]:
-        text += "z1 改变的比 z0 多：在本站的记录里，高一层的噪声决定了大部分写法上的差别，z0 只做细小的改动。"
-    elif spread["vary_z0"] > 1.5 * spread["vary_z1"]:
-        text += "z0 改变的比 z1 多：在本站的记录里，低一层的噪声决定了大部分写法上的差别。"
+            f"{s1:.3f}，只变 z0 时是 {s0:.3f}。")
+    if s0 < 0.25 * s1:
+        text += (f"只变 z0 时图像几乎不变：在 {steps:,} 步时 $G_0$ 几乎不理会 z0，"
+                 "这正是第 0 层的熵损失要防止的情形。")
+    elif s1 > 1.5 * s0:
+        text += "z1 带来的图像上的差别比 z0 多"
+        text += "，z0 只做较小的改动。" if not good else "：多数样本是所要的数字，所以这是同一个数字写法上的差别，z0 只做较小的改动。"
+    elif s0 > 1.5 * s1:
+        text += "z0 带来的图像上的差别比 z1 多"
+        text += "。" if not good else "：多数样本是所要的数字，所以这是同一个数字写法上的差别。"
     else:
-        text += "两层噪声改变的幅度相近。"
+        text += "两层噪声改变的幅度相近"
+        text += "。" if not good else "：多数样本是所要的数字，两层噪声都在改变同一个数字的写法。"
+    text += f"在只变 z1 的网格里，z1 相同、数字不同的 10 张图之间的标准差是 {across:.3f}"
+    if across < s1:
+        text += "，比换 z1 带来的还小：在这个预算下，图像更多地由 z1 决定，所要的数字只起较小的作用。"
+    elif across > 1.5 * s1:
+        text += f"，是换 z1 带来的 {across / s1:.1f} 倍：换数字改变的比换 z1 多得多，图像首先由所要的数字决定。"
+    else:
+        text += "，与换 z1 带来的相近：所要的数字与 z1 对图像的影响差不多。"
     return Snippet(text + "\n", [STACKED])
 
 

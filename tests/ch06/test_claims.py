@@ -91,3 +91,48 @@ def test_roles_needs_a_clear_ratio():
 
     assert roles(np.array([[0.4, 1.0], [0.1, 1.5]])) == (0, None)
     assert roles(np.array([[0.1, 0.2], [0.3, 1.0]])) == (1, 1)
+
+
+def test_infogan_chance_level_is_computed_and_above_ten_percent():
+    """6.4 节：码与数字无关时最佳对应准确率不是 10%；页面上的机会水平由 chance_matched 算出。"""
+    from adlk.ch06.report import chance_matched, infogan_verdict
+
+    chance = chance_matched(PER_CODE)
+    assert 0.13 < chance < 0.2  # 每个码 50 张时偶然多出来的格子让它明显高于 10%
+    assert f"平均是 {100 * chance:.1f}%" in infogan_verdict(_ctx()).text
+
+
+def test_noise_sentence_follows_the_record():
+    """6.3 节：“写法上的差别”只在多数样本是所要数字时出现；z0 几乎不起作用时如实说 G0 不理会 z0。"""
+    from adlk.ch06.report import noise_levels
+
+    data = recorded(STACKED, STACKED.runs[0])
+    samples = load_artifact(STACKED.id, STACKED.runs[0].row, "samples")
+    s1, s0 = (float(np.mean((samples[k].reshape(10, 10, -1) / 255).std(axis=1))) for k in ("vary_z1", "vary_z0"))
+    text = noise_levels(_ctx()).text
+    assert f"只变 z1 时是 {s1:.3f}，只变 z0 时是 {s0:.3f}" in text
+    assert ("写法" in text) <= (data["metrics"]["label_accuracy"] > 0.5)
+    assert ("几乎不理会 z0" in text) == (s0 < 0.25 * s1)
+
+
+def test_stackedgan_frozen_encoder_wording_follows_the_number_of_parts():
+    """6.4 节：“自始至终没有变”只在一段跑完的记录里说；接着跑的记录只比对了最后一段。"""
+    from adlk.ch06.report import stackedgan_verdict
+
+    data = recorded(STACKED, STACKED.runs[0])
+    text = stackedgan_verdict(_ctx()).text
+    assert ("自始至终" in text) == (data["timing"].get("parts", 1) == 1)
+    assert f"{100 * data['metrics']['g1_class_accuracy']:.1f}%" in text
+
+
+def test_label_versus_z1_sentence_follows_the_grid():
+    """6.3 节：只变 z1 的网格里，换数字与换 z1 哪个改变图像更多，句子跟着量出的标准差走。"""
+    from adlk.ch06.report import noise_levels
+
+    recorded(STACKED, STACKED.runs[0])
+    grid = load_artifact(STACKED.id, STACKED.runs[0].row, "samples")["vary_z1"].reshape(10, 10, -1) / 255
+    within, across = float(np.mean(grid.std(axis=1))), float(np.mean(grid.std(axis=0)))
+    text = noise_levels(_ctx()).text
+    assert f"数字不同的 10 张图之间的标准差是 {across:.3f}" in text
+    assert ("图像首先由所要的数字决定" in text) == (across > 1.5 * within)
+    assert ("图像更多地由 z1 决定" in text) == (across < within)

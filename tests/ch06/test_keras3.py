@@ -55,3 +55,46 @@ def test_book_style_single_accuracy_metric_for_four_outputs_fails_at_the_first_s
          np.zeros((4, 1), "float32")]
     with pytest.raises(ValueError):
         d.test_on_batch(x, y)
+
+
+def test_one_optimizer_shared_by_two_compiled_models_fails_on_the_second():
+    """6.3 节：书中 adv1 与 adv0 共用一个 RMSprop（dis1 与 dis0 也是）。Keras 3 的优化器在第一次 apply 时按那个模型的
+    变量建好，之后只接受这些变量（keras/src/optimizers/base_optimizer.py 的 _check_variables_are_known），所以先训练的
+    模型能训练，另一个在第一次 train_on_batch 时报错（Keras 2 没有这个限制）。"""
+    import pytest
+
+    keras.utils.set_random_seed(0)
+    shared = keras.optimizers.RMSprop(learning_rate=1e-3)
+    first = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    second = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)])
+    first.compile(optimizer=shared, loss="mse")
+    second.compile(optimizer=shared, loss="mse")
+    x, y = np.ones((8, 4), "float32"), np.zeros((8, 1), "float32")
+    first.train_on_batch(x, y)
+    with pytest.raises(ValueError, match="Unknown variable"):
+        second.train_on_batch(x, y)
+
+
+def test_stackedgan_builds_its_discriminator_optimizer_for_both_levels():
+    """6.3 节：本站的 d_optimizer 在 compile 时按 dis0 与 dis1 的全部参数建好，所以一个优化器同时更新两层是合法的。"""
+    from adlk.ch06 import build_stackedgan
+
+    keras.utils.set_random_seed(0)
+    gan = build_stackedgan()
+    known = {id(v) for v in gan.d_optimizer._trainable_variables}
+    assert {id(v) for v in gan.dis0.trainable_variables + gan.dis1.trainable_variables} <= known
+
+
+def test_shared_optimizer_is_harmless_for_models_frozen_after_compile():
+    """6.3 节：书中 dis1、dis0 共用一个 RMSprop，但都在 compile 之后才设 trainable = False，Keras 3 上它们的
+    train_on_batch 没有可训练参数、不调用优化器，所以共用不报错。"""
+    keras.utils.set_random_seed(0)
+    shared = keras.optimizers.RMSprop(learning_rate=1e-3)
+    models = [keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(1)]) for _ in range(2)]
+    for m in models:
+        m.compile(optimizer=shared, loss="mse")
+        m.trainable = False
+    x, y = np.ones((8, 4), "float32"), np.zeros((8, 1), "float32")
+    for m in models:
+        m.train_on_batch(x, y)
+    assert shared.iterations.numpy() == 0
