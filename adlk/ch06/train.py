@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import time
 from pathlib import Path
 
 MODELS = {"infogan": "ch06/infogan", "stackedgan": "ch06/stackedgan"}
@@ -24,10 +22,8 @@ BOOK = {"infogan": {"steps": 40_000}, "stackedgan": {"steps": 10_000, "encoder_e
 
 def main(argv: list[str] | None = None) -> dict:
     """解析命令行、训练、写出结果；返回结果的内容。"""
-    from adlk.profiles import get_profile
-    from adlk.runs.context import RunContext
     from adlk.runs.registry import table as find_table
-    from adlk.runs.spec import resolve
+    from adlk.runs.runner import run_standalone
 
     parser = argparse.ArgumentParser(prog="python -m adlk.ch06.train", description="train InfoGAN or StackedGAN")
     parser.add_argument("--model", required=True, choices=sorted(MODELS))
@@ -50,16 +46,8 @@ def main(argv: list[str] | None = None) -> dict:
     run = table.run(args.model)
     run = dataclasses.replace(run, params={**run.params, **params})
     out = Path(args.out or f"runs/{args.model}-{params['steps']}")
-    ctx = RunContext(profile=get_profile(), seed=args.seed, artifact_dir=out, stem=args.model,
-                     key=json.dumps(run.params, sort_keys=True), checkpoint_dir=out / "checkpoint")
-    start = time.perf_counter()
-    result = resolve(table.task)(run, ctx)
-    data = {"model": args.model, "params": run.params, "seed": args.seed, "metrics": result.metrics,
-            "counts": result.counts, "history": result.history, "artifacts": ctx.artifacts,
-            "wall_seconds": round(time.perf_counter() - start, 1)}
-    (out / f"{args.model}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    ctx.clear_checkpoint()
-    print(f"{args.model}: {', '.join(f'{k} {v:.3f}' for k, v in result.metrics.items())} -> {out}")
+    data = run_standalone(table, run, out, args.model, seed=args.seed, label={"model": args.model})
+    print(f"{args.model}: {', '.join(f'{k} {v:.3f}' for k, v in data['metrics'].items())} -> {out}")
     return data
 
 

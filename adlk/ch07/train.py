@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import time
 from pathlib import Path
 
 EXPERIMENTS = {"digits": "ch07/digits", "colour": "ch07/colour"}
@@ -19,10 +17,8 @@ EXPERIMENTS = {"digits": "ch07/digits", "colour": "ch07/colour"}
 
 def main(argv: list[str] | None = None) -> dict:
     """解析命令行、训练、写出结果；返回结果的内容。"""
-    from adlk.profiles import get_profile
-    from adlk.runs.context import RunContext
     from adlk.runs.registry import table as find_table
-    from adlk.runs.spec import resolve
+    from adlk.runs.runner import run_standalone
 
     parser = argparse.ArgumentParser(prog="python -m adlk.ch07.train",
                                      description="train one CycleGAN of chapter 7 for the given number of steps")
@@ -40,16 +36,8 @@ def main(argv: list[str] | None = None) -> dict:
     run = dataclasses.replace(run, params={**run.params, "steps": args.steps, "chunk": args.chunk})
     out = Path(args.out or f"runs/cyclegan-{args.experiment}-{args.steps}")
     stem = f"cyclegan-{args.experiment}"
-    ctx = RunContext(profile=get_profile(), seed=args.seed, artifact_dir=out, stem=stem,
-                     key=json.dumps(run.params, sort_keys=True), checkpoint_dir=out / "checkpoint")
-    start = time.perf_counter()
-    result = resolve(table.task)(run, ctx)
-    data = {"experiment": args.experiment, "params": run.params, "seed": args.seed, "metrics": result.metrics,
-            "counts": result.counts, "history": result.history, "artifacts": ctx.artifacts,
-            "wall_seconds": round(time.perf_counter() - start, 1)}
-    (out / f"{stem}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    ctx.clear_checkpoint()
-    print(f"{stem}: {', '.join(f'{k} {v:.3f}' for k, v in result.metrics.items())} -> {out}")
+    data = run_standalone(table, run, out, stem, seed=args.seed, label={"experiment": args.experiment})
+    print(f"{stem}: {', '.join(f'{k} {v:.3f}' for k, v in data['metrics'].items())} -> {out}")
     return data
 
 

@@ -8,17 +8,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import time
 from pathlib import Path
 
 
 def main(argv: list[str] | None = None) -> dict:
     """解析命令行、训练、写出结果；返回结果的内容。"""
-    from adlk.profiles import get_profile
-    from adlk.runs.context import RunContext
     from adlk.runs.registry import table as find_table
-    from adlk.runs.spec import resolve
+    from adlk.runs.runner import run_standalone
 
     parser = argparse.ArgumentParser(prog="python -m adlk.ch13.train", description="train IIC on MNIST")
     parser.add_argument("--backbone", choices=("small", "vgg"), default="vgg", help="the book: vgg")
@@ -41,16 +37,8 @@ def main(argv: list[str] | None = None) -> dict:
               "learning_rate": args.learning_rate}
     run = dataclasses.replace(run, params=params)
     out = Path(args.out or f"runs/iic-{args.backbone}-{args.epochs}")
-    ctx = RunContext(profile=get_profile(), seed=args.seed, artifact_dir=out, stem="iic",
-                     key=json.dumps(run.params, sort_keys=True), checkpoint_dir=out / "checkpoint")
-    start = time.perf_counter()
-    result = resolve(table.task)(run, ctx)
-    data = {"params": run.params, "seed": args.seed, "metrics": result.metrics, "counts": result.counts,
-            "history": result.history, "artifacts": ctx.artifacts,
-            "wall_seconds": round(time.perf_counter() - start, 1)}
-    (out / "iic.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    ctx.clear_checkpoint()
-    print(f"iic: test_accuracy {result.metrics['test_accuracy']:.4f} -> {out}")
+    data = run_standalone(table, run, out, "iic", seed=args.seed, label=None)
+    print(f"iic: test_accuracy {data['metrics']['test_accuracy']:.4f} -> {out}")
     return data
 
 
