@@ -158,3 +158,17 @@ def traversal_ranges(walks: np.ndarray) -> np.ndarray:
     m = np.array([[[shape_measures(walks[c, d, k]) for k in range(walks.shape[2])] for d in range(walks.shape[1])]
                   for c in range(walks.shape[0])])  # (标签, 维, 步, 属性)
     return (m.max(axis=2) - m.min(axis=2)).mean(axis=0)
+
+
+DOMINANCE = 2.0
+"""一个属性沿一维（或一个码）的变化幅度至少是沿另一维的这么多倍，才说它“主要随”这一维变。"""
+
+
+def roles(ranges: np.ndarray, dominance: float = DOMINANCE) -> tuple[int | None, ...]:
+    """``ranges``（:func:`traversal_ranges` 的结果，(维, 属性)）→ 每个属性主要随哪一维变（0 或 1）；
+    两维的变化相差不到 ``dominance`` 倍时为 ``None``。第 6 章的连续码与第 8 章的潜在变量共用。"""
+    out: list[int | None] = []
+    for a in range(ranges.shape[1]):
+        r0, r1 = ranges[0, a], ranges[1, a]
+        out.append(0 if r0 >= dominance * r1 else 1 if r1 >= dominance * r0 else None)
+    return tuple(out)

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from adlk.ch04.quality import DOMINANCE, roles
 from adlk.runs.provenance import under_load
 from adlk.site.report import LOADED_MARK, ReportContext, Snippet, loaded_note
 
@@ -16,8 +17,6 @@ STACKED = ("ch06/stackedgan", "stackedgan")
 BOOK_STEPS = {"infogan": 40_000, "stackedgan": 10_000}
 """书中的训练步数。"""
 SHAPES = ("倾斜", "宽窄")
-DOMINANCE = 2.0
-"""一个属性沿一个码的变化至少是沿另一个码的这么多倍，才说它“主要随”这个码变（与第 8 章相同）。"""
 
 
 def _arrays(ctx: ReportContext, table_id: str, data: dict[str, Any] | None, name: str) -> dict[str, np.ndarray] | None:
@@ -103,15 +102,6 @@ def shape_table(measures: np.ndarray, values: np.ndarray) -> tuple[str, np.ndarr
         lines.append(f"| 连续码 {c + 1} | {ranges[c, 0]:.3f} | {change[c, 0]:+.3f} | {ranges[c, 1]:.2f} | "
                      f"{change[c, 1]:+.2f} |")
     return "\n".join(lines), ranges, change
-
-
-def roles(ranges: np.ndarray, dominance: float = DOMINANCE) -> tuple[int | None, ...]:
-    """每个属性（倾斜、宽窄）主要随哪个连续码变（0 或 1）；相差不到 ``dominance`` 倍时为 ``None``。"""
-    out: list[int | None] = []
-    for a in range(ranges.shape[1]):
-        r0, r1 = ranges[0, a], ranges[1, a]
-        out.append(0 if r0 >= dominance * r1 else 1 if r1 >= dominance * r0 else None)
-    return tuple(out)
 
 
 def infogan_shapes(ctx: ReportContext) -> Snippet:

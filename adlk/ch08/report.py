@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from adlk.ch04.quality import shape_measures, traversal_ranges
+from adlk.ch04.quality import DOMINANCE, roles, shape_measures, traversal_ranges
 from adlk.ch08.experiments import TABLES
 from adlk.site.report import ReportContext, Snippet
 
@@ -79,23 +79,12 @@ def latent_stats(ctx: ReportContext) -> Snippet:
 
 ATTRIBUTES = ("倾斜", "宽窄")
 """遍历时量的两个属性（:func:`shape_measures` 的两个返回值）。"""
-DOMINANCE = 2.0
-"""一个属性沿一维的变化幅度至少是沿另一维的这么多倍，才说它“主要随”这一维变。"""
 BOOK_ROLES = {"cvae": (1, 0), "beta-9": (0, 1)}
 """书中的描述里管倾斜、宽窄的维（图 8.2.5、8.2.6：CVAE 沿 z[0] 宽窄变、沿 z[1] 倾斜变；图 8.3.3 一节：
 β = 9 时 z[0] 管倾斜、z[1] 管宽窄）。"""
 TRAVERSAL_ROWS = ("cvae", "beta-9", "beta-10")
 IGNORED_KL = 0.1
 """一维潜在变量的 KL 低于它（nats），就说编码器和解码器忽略了这一维。"""
-
-
-def roles(ranges: np.ndarray, dominance: float = DOMINANCE) -> tuple[int | None, ...]:
-    """每个属性主要随哪一维变（0 或 1）；两维的变化相差不到 ``dominance`` 倍时为 ``None``。"""
-    out: list[int | None] = []
-    for a in range(ranges.shape[1]):
-        r0, r1 = ranges[0, a], ranges[1, a]
-        out.append(0 if r0 >= dominance * r1 else 1 if r1 >= dominance * r0 else None)
-    return tuple(out)
 
 
 def separation(ranges: np.ndarray) -> float:
