@@ -7,6 +7,8 @@
   评判网络倒数第二层特征上的 Fréchet 距离（:func:`frechet_distance`，越小越像，类似 FID，但用的是 MNIST 分类器，
   数值不能与文献里的 FID 比较）。
 
+第 6、8 章还用 :func:`shape_measures`、:func:`traversal_ranges` 量生成的数字笔画的倾斜与宽窄。
+
 评判网络只训练一次（``python -m adlk reproduce ch04/judge``），权重作为记录的一部分提交；各个 GAN 的任务读入
 同一份权重，所以各行的分数用的是同一把尺子。
 """
@@ -131,3 +133,42 @@ def judge_scores(model: keras.Model, images: np.ndarray, labels: np.ndarray | No
 
 MAX_ENTROPY = math.log(10)
 """10 类均匀分布的熵（nats）。"""
+
+
+# ------------------------------------------------------------ 笔画的形状（第 6、8 章：沿一个隐变量走时数字怎样变）
+
+
+def shape_measures(image: np.ndarray) -> tuple[float, float]:
+    """一张 28×28 图像笔画的倾斜（二阶矩 −μ11/μ02，竖直为 0，向右上倾斜为正）与宽窄（水平方向的标准差，像素）。"""
+    img = image.astype(np.float64)
+    total = img.sum()
+    if total <= 0:
+        raise ValueError("shape_measures needs an image with some stroke; got an all-black image")
+    yy, xx = np.mgrid[: img.shape[0], : img.shape[1]]
+    cx, cy = (xx * img).sum() / total, (yy * img).sum() / total
+    mu11 = ((xx - cx) * (yy - cy) * img).sum() / total
+    mu02 = ((yy - cy) ** 2 * img).sum() / total
+    mu20 = ((xx - cx) ** 2 * img).sum() / total
+    return float(-mu11 / mu02), float(np.sqrt(mu20))
+
+
+def traversal_ranges(walks: np.ndarray) -> np.ndarray:
+    """``walks``：(标签, 维, 步, 28, 28) 的遍历图像 → (维, 属性) 的数组：沿每一维走时倾斜与宽窄的变化幅度
+    （最大值减最小值），对各标签取平均。"""
+    m = np.array([[[shape_measures(walks[c, d, k]) for k in range(walks.shape[2])] for d in range(walks.shape[1])]
+                  for c in range(walks.shape[0])])  # (标签, 维, 步, 属性)
+    return (m.max(axis=2) - m.min(axis=2)).mean(axis=0)
+
+
+DOMINANCE = 2.0
+"""一个属性沿一维（或一个码）的变化幅度至少是沿另一维的这么多倍，才说它“主要随”这一维变。"""
+
+
+def roles(ranges: np.ndarray, dominance: float = DOMINANCE) -> tuple[int | None, ...]:
+    """``ranges``（:func:`traversal_ranges` 的结果，(维, 属性)）→ 每个属性主要随哪一维变（0 或 1）；
+    两维的变化相差不到 ``dominance`` 倍时为 ``None``。第 6 章的连续码与第 8 章的潜在变量共用。"""
+    out: list[int | None] = []
+    for a in range(ranges.shape[1]):
+        r0, r1 = ranges[0, a], ranges[1, a]
+        out.append(0 if r0 >= dominance * r1 else 1 if r1 >= dominance * r0 else None)
+    return tuple(out)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import time
 from pathlib import Path
 
 MODELS = {"dcgan": "ch04/dcgan", "cgan": "ch04/cgan"}
@@ -20,10 +18,8 @@ MODELS = {"dcgan": "ch04/dcgan", "cgan": "ch04/cgan"}
 def main(argv: list[str] | None = None, models: dict[str, str] | None = None,
          prog: str = "python -m adlk.ch04.train") -> dict:
     """解析命令行、训练、写出结果；返回结果的内容。``models`` 是可选的模型（默认第 4 章的两个）。"""
-    from adlk.profiles import get_profile
-    from adlk.runs.context import RunContext
     from adlk.runs.registry import table as find_table
-    from adlk.runs.spec import resolve
+    from adlk.runs.runner import run_standalone
 
     models = models or MODELS
     parser = argparse.ArgumentParser(prog=prog, description="train one GAN for the given number of steps")
@@ -39,17 +35,8 @@ def main(argv: list[str] | None = None, models: dict[str, str] | None = None,
     run = table.run(args.model)
     run = dataclasses.replace(run, params={**run.params, "steps": args.steps, "chunk": args.chunk})
     out = Path(args.out or f"runs/{args.model}-{args.steps}")
-    ctx = RunContext(profile=get_profile(), seed=args.seed, artifact_dir=out, stem=args.model,
-                     key=json.dumps(run.params, sort_keys=True), checkpoint_dir=out / "checkpoint")
-    task = resolve(table.task)
-    start = time.perf_counter()
-    result = task(run, ctx)
-    data = {"model": args.model, "params": run.params, "seed": args.seed, "metrics": result.metrics,
-            "counts": result.counts, "history": result.history, "artifacts": ctx.artifacts,
-            "wall_seconds": round(time.perf_counter() - start, 1)}
-    (out / f"{args.model}.json").write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
-    ctx.clear_checkpoint()
-    print(f"{args.model}: {', '.join(f'{k} {v:.3f}' for k, v in result.metrics.items())} -> {out}")
+    data = run_standalone(table, run, out, args.model, seed=args.seed, label={"model": args.model})
+    print(f"{args.model}: {', '.join(f'{k} {v:.3f}' for k, v in data['metrics'].items())} -> {out}")
     return data
 
 

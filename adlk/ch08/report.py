@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from adlk.ch04.quality import DOMINANCE, roles, shape_measures, traversal_ranges
 from adlk.ch08.experiments import TABLES
 from adlk.site.report import ReportContext, Snippet
 
@@ -78,45 +79,12 @@ def latent_stats(ctx: ReportContext) -> Snippet:
 
 ATTRIBUTES = ("倾斜", "宽窄")
 """遍历时量的两个属性（:func:`shape_measures` 的两个返回值）。"""
-DOMINANCE = 2.0
-"""一个属性沿一维的变化幅度至少是沿另一维的这么多倍，才说它“主要随”这一维变。"""
 BOOK_ROLES = {"cvae": (1, 0), "beta-9": (0, 1)}
 """书中的描述里管倾斜、宽窄的维（图 8.2.5、8.2.6：CVAE 沿 z[0] 宽窄变、沿 z[1] 倾斜变；图 8.3.3 一节：
 β = 9 时 z[0] 管倾斜、z[1] 管宽窄）。"""
 TRAVERSAL_ROWS = ("cvae", "beta-9", "beta-10")
 IGNORED_KL = 0.1
 """一维潜在变量的 KL 低于它（nats），就说编码器和解码器忽略了这一维。"""
-
-
-def shape_measures(image: np.ndarray) -> tuple[float, float]:
-    """一张 28×28 图像笔画的倾斜（二阶矩 −μ11/μ02，竖直为 0，向右上倾斜为正）与宽窄（水平方向的标准差，像素）。"""
-    img = image.astype(np.float64)
-    total = img.sum()
-    if total <= 0:
-        raise ValueError("shape_measures needs an image with some stroke; got an all-black image")
-    yy, xx = np.mgrid[: img.shape[0], : img.shape[1]]
-    cx, cy = (xx * img).sum() / total, (yy * img).sum() / total
-    mu11 = ((xx - cx) * (yy - cy) * img).sum() / total
-    mu02 = ((yy - cy) ** 2 * img).sum() / total
-    mu20 = ((xx - cx) ** 2 * img).sum() / total
-    return float(-mu11 / mu02), float(np.sqrt(mu20))
-
-
-def traversal_ranges(walks: np.ndarray) -> np.ndarray:
-    """``walks``：(标签, 维, 步, 28, 28) 的遍历图像 → (维, 属性) 的数组：沿每一维走时倾斜与宽窄的变化幅度
-    （最大值减最小值），对各标签取平均。"""
-    m = np.array([[[shape_measures(walks[c, d, k]) for k in range(walks.shape[2])] for d in range(walks.shape[1])]
-                  for c in range(walks.shape[0])])  # (标签, 维, 步, 属性)
-    return (m.max(axis=2) - m.min(axis=2)).mean(axis=0)
-
-
-def roles(ranges: np.ndarray, dominance: float = DOMINANCE) -> tuple[int | None, ...]:
-    """每个属性主要随哪一维变（0 或 1）；两维的变化相差不到 ``dominance`` 倍时为 ``None``。"""
-    out: list[int | None] = []
-    for a in range(ranges.shape[1]):
-        r0, r1 = ranges[0, a], ranges[1, a]
-        out.append(0 if r0 >= dominance * r1 else 1 if r1 >= dominance * r0 else None)
-    return tuple(out)
 
 
 def separation(ranges: np.ndarray) -> float:

@@ -11,15 +11,12 @@ from __future__ import annotations
 import io
 import os
 import pickle
-import socket
 import tarfile
-import urllib.error
-import urllib.request
 from pathlib import Path
-from urllib.parse import urlparse
 
 import numpy as np
 
+from adlk.datasets.files import download_verified, unreachable_reason
 from adlk.datasets.mnist import DataFileError, _sha256, stratified_subset
 from adlk.profiles import Profile, get_profile
 
@@ -83,12 +80,7 @@ def read_archive(path: Path) -> Splits:
 
 def _reachable(url: str, timeout: float = 5.0) -> str | None:
     """网络不通时返回原因（几秒内），通时返回 ``None``。"""
-    host = urlparse(url).hostname or ""
-    try:
-        socket.create_connection((host, 443), timeout=timeout).close()
-    except OSError as exc:
-        return f"cannot reach {host} ({exc})"
-    return None
+    return unreachable_reason(url, timeout)
 
 
 def download(url: str, target: Path, sha256: str) -> Path:
@@ -97,24 +89,8 @@ def download(url: str, target: Path, sha256: str) -> Path:
     Raises:
         DataFileError: 网络不通、下载失败或校验和不符；消息里说明原因与替代办法。
     """
-    reason = _reachable(url)
-    if reason:
-        raise DataFileError(f"CIFAR-10 is not in the cache ({target}) and {reason}. {SUBSTITUTE}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(target.name + ".part")
-    try:
-        with urllib.request.urlopen(url, timeout=60) as response, partial.open("wb") as f:
-            for chunk in iter(lambda: response.read(1 << 20), b""):
-                f.write(chunk)
-    except (urllib.error.URLError, OSError) as exc:
-        partial.unlink(missing_ok=True)
-        raise DataFileError(f"downloading {url} failed ({exc}). {SUBSTITUTE}") from exc
-    actual = _sha256(partial)
-    if actual != sha256:
-        partial.unlink(missing_ok=True)
-        raise DataFileError(f"downloaded {url} has sha256 {actual}, expected {sha256}; try again later. {SUBSTITUTE}")
-    os.replace(partial, target)
-    return target
+    return download_verified(url, target, sha256, algorithm="sha256", name="CIFAR-10", substitute=SUBSTITUTE,
+                             offline=_reachable(url))
 
 
 def load_cifar10(profile: str | Profile | None = None, path: str | Path | None = None) -> Splits:

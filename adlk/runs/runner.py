@@ -296,6 +296,27 @@ def run_row(table: Table, run: Run, profile: Profile, root: Path | None = None,
     return data
 
 
+def run_standalone(table: Table, run: Run, out: Path, stem: str, seed: int = 0,
+                   label: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run one row's task outside the result tables, at whatever parameters ``run`` carries (the book's full length).
+
+    Checkpoints go to ``out/checkpoint``, so the same call after an interrupt continues where it stopped; the result
+    (``label`` entries first, then params, seed, metrics, counts, history, artifacts, wall seconds) is written
+    atomically to ``out/<stem>.json`` and returned. The chapters' ``python -m adlk.chNN.train`` commands use this.
+    """
+    out = Path(out)
+    ctx = RunContext(profile=get_profile(), seed=seed, artifact_dir=out, stem=stem,
+                     key=json.dumps(run.params, sort_keys=True), checkpoint_dir=out / "checkpoint")
+    start = time.perf_counter()
+    result = resolve(table.task)(run, ctx)
+    data = {**(label or {}), "params": run.params, "seed": seed, "metrics": result.metrics, "counts": result.counts,
+            "history": result.history, "artifacts": ctx.artifacts,
+            "wall_seconds": round(time.perf_counter() - start, 1)}
+    write_json_atomic(out / f"{stem}.json", data)
+    ctx.clear_checkpoint()
+    return data
+
+
 def histories(data: dict[str, Any]) -> dict[str, dict[str, list[float]]]:
     """Per-seed histories of a result (``{"0": {"loss": [...]}, …}``), whatever the number of seeds."""
     if "per_seed_history" in data:

@@ -3,6 +3,7 @@
 import io
 import pickle
 import tarfile
+import urllib.request
 
 import numpy as np
 import pytest
@@ -100,7 +101,7 @@ def test_offline_error_names_the_substitute(tmp_path, monkeypatch):
     def no_download(*args, **kwargs):  # 报错必须在尝试下载之前
         raise AssertionError("urlopen must not be called when offline")
 
-    monkeypatch.setattr(cifar10.urllib.request, "urlopen", no_download)
+    monkeypatch.setattr(urllib.request, "urlopen", no_download)
     with pytest.raises(DataFileError) as info:
         load_cifar10("full")
     message = str(info.value)
