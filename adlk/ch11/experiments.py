@@ -38,7 +38,7 @@ _SOURCES = ("adlk.ch11.boxes:anchor_boxes", "adlk.ch11.boxes:anchor_sizes", "adl
             "adlk.ch11.models:lr_schedule", "adlk.ch11.data:SSDData", "adlk.ch11.evaluate:detect",
             "adlk.ch11.evaluate:predict", "adlk.ch11.evaluate:book_scores", "adlk.ch11.evaluate:average_precision",
             "adlk.ch11.evaluate:precision_recall", "adlk.ch11.evaluate:area_under_pr",
-            "adlk.ch11.experiments:scores_from_artifact", "adlk.datasets.scenes:make_scenes",
+            "adlk.ch11.experiments:scores_from_artifact", "adlk.ch11.experiments:load_data", "adlk.datasets.scenes:make_scenes",
             "adlk.datasets.scenes:render_digit", "adlk.datasets.scenes:resize_linear", "adlk.ch02.models:resnet_v2",
             "adlk.ch02.models:resnet_layer", "adlk.training:fit_resumable")
 
@@ -106,6 +106,26 @@ def scores_from_artifact(arrays: dict[str, np.ndarray]) -> dict[str, float]:
     return {"map50": average_precision(truths, detections, 0.5)["map"], **book_scores(truths, confident)}
 
 
+def load_data(params: dict, profile) -> tuple:
+    """一行的训练集、测试集与类别数（含背景）。
+
+    默认是数字场景（:func:`adlk.datasets.load_digit_scenes`，画布与场景数取自 ``params``，smoke 档位只取
+    64 张训练场景与 32 张测试场景）；``params["drinks"]`` 是目录时读书中的 drinks 数据（:func:`adlk.datasets.load_drinks`，
+    原尺寸，画布与场景数不起作用）。
+    """
+    if params.get("drinks"):
+        from adlk.datasets.drinks import CLASS_NAMES, load_drinks
+
+        return load_drinks("train", params["drinks"]), load_drinks("test", params["drinks"]), len(CLASS_NAMES)
+    from adlk.datasets.scenes import NUM_CLASSES, load_digit_scenes
+
+    small = not profile.is_full
+    n_train = min(params["train_scenes"], 64) if small else params["train_scenes"]
+    n_test = min(params["test_scenes"], 32) if small else params["test_scenes"]
+    train, test = load_digit_scenes(profile, params["size"], n_train=n_train, n_test=n_test)
+    return train, test, NUM_CLASSES
+
+
 def run_variant(run: Run, ctx) -> TaskResult:
     """训练并评估一行：书中的一种损失与偏移量组合（:data:`adlk.ch11.VARIANTS`），按 :data:`BUDGET` 训练。
 
@@ -119,21 +139,17 @@ def run_variant(run: Run, ctx) -> TaskResult:
     from adlk.ch11.evaluate import predict
     from adlk.ch11.losses import LOSSES, VARIANTS
     from adlk.ch11.models import build_backbone, build_ssd, lr_schedule
-    from adlk.datasets.scenes import NUM_CLASSES, load_digit_scenes
     from adlk.training import fit_resumable
 
     p = run.params
     variant = VARIANTS[p["variant"]]
-    small = not ctx.profile.is_full
-    n_train = min(p["train_scenes"], 64) if small else p["train_scenes"]
-    n_test = min(p["test_scenes"], 32) if small else p["test_scenes"]
-    train, test = load_digit_scenes(ctx.profile, p["size"], n_train=n_train, n_test=n_test)
-    shape = train.images.shape[1:]
+    train, test, n_classes = load_data(p, ctx.profile)
+    shape = train.image(0).shape
     ctx.reseed(-1)
     backbone = build_backbone(shape, n_layers=p["n_layers"], n=p["n"])
-    _, feature_shapes, model = build_ssd(shape, backbone, n_layers=p["n_layers"], n_classes=NUM_CLASSES)
+    _, feature_shapes, model = build_ssd(shape, backbone, n_layers=p["n_layers"], n_classes=n_classes)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-3), loss=list(LOSSES[variant["loss"]]))
-    data = SSDData(train, feature_shapes, NUM_CLASSES, batch_size=p["batch_size"], normalize=variant["normalize"],
+    data = SSDData(train, feature_shapes, n_classes, batch_size=p["batch_size"], normalize=variant["normalize"],
                    threshold=p["threshold"], seed=ctx.seed)
     epochs = ctx.profile.cap(p["epochs"])
 
@@ -149,13 +165,14 @@ def run_variant(run: Run, ctx) -> TaskResult:
     train_seconds = time.perf_counter() - start
 
     anchors = np.concatenate(data.anchors)
-    detections = predict(model, test.images, anchors, normalize=variant["normalize"], iou_threshold=NMS_IOU,
+    test_images = np.stack([test.image(i) for i in range(len(test))])
+    detections = predict(model, test_images, anchors, normalize=variant["normalize"], iou_threshold=NMS_IOU,
                          score_threshold=AP_SCORE_THRESHOLD)
     truths = [test.objects(i) for i in range(len(test))]
-    arrays = {"n_images": np.array(len(test)), "size": np.array(p["size"]),
+    arrays = {"n_images": np.array(len(test)), "size": np.array(shape[0]),
               **{f"pred_{k}": v for k, v in _flatten(detections).items()},
               **{f"truth_{k}": v for k, v in _flatten(truths).items()},
-              "images": test.images[:8]}
+              "images": test_images[:8]}
     ctx.save_npz("predictions", **arrays)
     metrics = scores_from_artifact(arrays)
     return TaskResult(
