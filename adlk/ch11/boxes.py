@@ -140,8 +140,10 @@ def match(anchors: np.ndarray, boxes: np.ndarray, classes: np.ndarray, n_classes
     """一组锚框的真值：类别、偏移量与掩码（书中 ``get_gt_data``）。
 
     每个真值框先分给与它 IoU 最大的那个锚框；``threshold < 1`` 时，与某个真值框的 IoU 大于 ``threshold``
-    的锚框也分给那个框（“额外的锚框”）。一个锚框同时满足几个框时，后写入的覆盖先写入的（与书中相同）。
-    其余锚框的类别是背景（编号 0），偏移量与掩码为 0。
+    的锚框也分给那个框（“额外的锚框”）。其余锚框的类别是背景（编号 0），偏移量与掩码为 0。
+
+    与书中相同，一个锚框同时分给几个真值框时不做取舍：类别真值在这几个框的类别上都记 1（不再是独热，和大于 1），
+    偏移量只留最后写入的那个框的；于是前面的框在这组锚框里可能一个正锚框都没有。
 
     Args:
         anchors: ``(A, 4)`` 锚框。
@@ -225,8 +227,9 @@ def match_layers(anchors: Sequence[np.ndarray], boxes: np.ndarray, classes: np.n
                  threshold: float = 0.6, normalize: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """书中数据生成器的做法：**每个特征层分别**做 :func:`match`，再按层拼接。
 
-    因此每个真值框在每一层都至少有一个正锚框（该层与它 IoU 最大的那个），即使那一层的锚框尺寸与它相差很远；
-    原始 SSD 论文是在全部锚框中一起取最大。
+    因此每个真值框在每一层通常都有一个正锚框（该层与它 IoU 最大的那个），即使那一层的锚框尺寸与它相差很远；
+    例外是同一层里两个框的最佳锚框是同一个（见 :func:`match`）。原始 SSD 论文和书中正文（式 11.3.2）都是在
+    全部层的全部锚框中一起取最大。
 
     Returns:
         ``(gt_class (A, n_classes), gt_offset (A, 4), gt_mask (A, 4))``，``A`` 是各层锚框数之和。

@@ -47,17 +47,19 @@ def detect(classes: np.ndarray, offsets: np.ndarray, anchors: np.ndarray, normal
 def book_scores(truths: Sequence[Truth], detections: Sequence[Detections]) -> dict[str, float]:
     """书中 ``evaluate_test`` 的三个量：mIoU、精确率、召回率，都是逐图计算再对全部测试图平均。
 
-    每个真值框找与它 IoU 最大的检测框；IoU 大于 0 时记下这个 IoU，类别相同算真正例（TP），否则算假正例（FP）；
-    假负例（FN）是 ``|真值框数 - TP - FP|``（书的代码仓库 2020 年 11 月的提交 ``433e5e0`` 之后的写法；之前是
-    ``真值框数 - TP``，书中表 11.13.1 的召回率可能出自旧写法）。一张图的 IoU 是记下的 IoU 之和除以真值框数。
+    每个真值框找与它 IoU 最大的检测框；IoU 大于 0 时记下这个 IoU，类别相同算真正例（TP），否则算假正例（FP）。
+    召回率有两种写法，两个都返回：``recall`` 是书中印出的列表 11.13.1 的写法，假负例 FN = 真值框数 − TP，
+    即召回率 = TP / 真值框数；``recall_repo`` 是书的代码仓库 2020 年 11 月（提交 ``433e5e0``）之后的写法，
+    FN = ``|真值框数 - TP - FP|``，一张图里有真值框的最近检测类别不对时，它比前者大。
+    一张图的 IoU 是记下的 IoU 之和除以真值框数。
 
     与书中代码的两处差别：一张图没有任何检测时，书中跳过它却仍按全部图数平均（即这张图记 0），这里相同；
     有检测但都不与真值框相交时（TP + FP = 0），书中会除以 0 而中断，这里记精确率与召回率为 0。
 
     Returns:
-        ``{"miou", "precision", "recall"}``。
+        ``{"miou", "precision", "recall", "recall_repo"}``。
     """
-    s_iou = s_precision = s_recall = 0.0
+    s_iou = s_precision = s_recall = s_repo = 0.0
     for (gt_boxes, gt_classes), (boxes, classes, _) in zip(truths, detections, strict=True):
         overlap = iou(gt_boxes, boxes)
         if overlap.size == 0:
@@ -75,9 +77,10 @@ def book_scores(truths: Sequence[Truth], detections: Sequence[Detections]) -> di
         fn = abs(len(gt_classes) - tp - fp)
         s_iou += float(np.sum(ious)) / overlap.shape[0]
         s_precision += tp / (tp + fp) if tp + fp else 0.0
-        s_recall += tp / (tp + fn) if tp + fn else 0.0
+        s_recall += tp / len(gt_classes)
+        s_repo += tp / (tp + fn) if tp + fn else 0.0
     n = len(truths)
-    return {"miou": s_iou / n, "precision": s_precision / n, "recall": s_recall / n}
+    return {"miou": s_iou / n, "precision": s_precision / n, "recall": s_recall / n, "recall_repo": s_repo / n}
 
 
 def _matches(truths: Sequence[Truth], detections: Sequence[Detections], iou_threshold: float,

@@ -17,7 +17,8 @@ METRICS = (
     Metric("map50", "AP（IoU 0.5）", digits=3, primary=True),
     Metric("miou", "mIoU（书中的度量）", digits=2),
     Metric("precision", "精确率（书中的度量）", digits=2),
-    Metric("recall", "召回率（书中的度量）", digits=2),
+    Metric("recall", "召回率（书中的度量，TP / 真值框数）", digits=2),
+    Metric("recall_repo", "召回率（书的仓库现行写法）", digits=2),
 )
 
 BUDGET = {"size": 64, "n_layers": 3, "n": 2, "train_scenes": 3000, "test_scenes": 500, "epochs": 16,

@@ -79,7 +79,8 @@ def build_ssd(input_shape: Sequence[int], backbone: keras.Model, n_layers: int =
 def lr_schedule(epoch: int, epochs: int = 200) -> float:
     """书中 ``lr_scheduler``：1e-3，在第 60、80、……、200 轮之后依次乘 0.5、0.1、0.05、0.01、0.005、0.001、5e-4、1e-4。
 
-    ``epochs`` 不是 200 时，把这些节点按比例缩放（``epochs=200`` 时与书中相同）。
+    轮次从 0 数起，200 轮的训练里最后一档（第 200 轮之后）用不到。``epochs`` 不是 200 时，把这些节点按比例缩放
+    （``epochs=200`` 时与书中相同）。
     """
     factors = [(200, 1e-4), (180, 5e-4), (160, 1e-3), (140, 5e-3), (120, 1e-2), (100, 5e-2), (80, 1e-1), (60, 5e-1)]
     for boundary, factor in factors:

@@ -1,10 +1,13 @@
 """第 11 章页面经 ``--8<--`` 引入的片段：由结果文件与工件生成，页面上不手写任何测得的数。
 
 - ``ch11/variants-budget.md``：每一行共同的预算（取自 :data:`adlk.ch11.experiments.BUDGET`）；
-- ``ch11/variants-summary.md``：已记录几行，AP 最高的是哪一种组合、是否达到 0.5，以及短跑能说明什么。
+- ``ch11/variants-summary.md``：已记录几行，AP 最高的是哪一种组合、是否达到 0.5，以及短跑能说明什么；
+- ``ch11/variants-breakdown.md``：每一行逐个数字的 AP，以及按真值框高度分组的找到率。
 """
 
 from __future__ import annotations
+
+import numpy as np
 
 from adlk.site.report import ReportContext, Snippet
 
@@ -45,6 +48,82 @@ def variants_summary(ctx: ReportContext) -> Snippet:
     return Snippet(text, [(TARGET, row) for row in recorded])
 
 
+SIZE_EDGES = (0, 20, 28, 10_000)
+"""按真值框高度（像素）分组的边界：64×64 画布上数字的笔画高度在 13 到 38 像素之间。"""
+
+
+def found_by_size(arrays: dict, edges=SIZE_EDGES) -> list[tuple[int, int]]:
+    """按真值框的高度分组，每组 ``(找到的个数, 真值框数)``。
+
+    一个真值框算“找到”，当且仅当有一个得分不低于书中类别阈值的同类检测与它的 IoU 不小于 0.5
+    （只看召回：同一真值框上的重复检测不影响它）。
+    """
+    from adlk.ch11.boxes import iou
+    from adlk.ch11.experiments import SCORE_THRESHOLD, _unflatten
+
+    n = int(arrays["n_images"])
+    counts = [[0, 0] for _ in range(len(edges) - 1)]
+    for (gt_boxes, gt_classes), (boxes, classes, scores) in zip(_unflatten(arrays, "truth", n),
+                                                                _unflatten(arrays, "pred", n), strict=True):
+        keep = scores >= SCORE_THRESHOLD
+        overlap = iou(gt_boxes, boxes[keep]) if keep.any() else np.zeros((len(gt_boxes), 0))
+        for k, (box, cls) in enumerate(zip(gt_boxes, gt_classes)):
+            height = box[3] - box[1]
+            group = int(np.searchsorted(edges, height, side="right")) - 1
+            hit = bool(np.any((overlap[k] >= 0.5) & (classes[keep] == cls))) if overlap.shape[1] else False
+            counts[group][0] += hit
+            counts[group][1] += 1
+    return [tuple(c) for c in counts]
+
+
+def per_class_ap(arrays: dict) -> dict[int, float]:
+    """每个数字（类别编号减 1）在 IoU 0.5 下的 AP，读自工件。"""
+    from adlk.ch11.evaluate import average_precision
+    from adlk.ch11.experiments import _unflatten
+
+    n = int(arrays["n_images"])
+    ap = average_precision(_unflatten(arrays, "truth", n), _unflatten(arrays, "pred", n), 0.5)["ap"]
+    return {cls - 1: value for cls, value in sorted(ap.items())}
+
+
+def variants_breakdown(ctx: ReportContext) -> Snippet:
+    from adlk.ch11.experiments import table
+    from adlk.site.figures import load_artifact
+
+    runs = table("variants").runs
+    recorded = [(r, load_artifact(TARGET, r.row, "predictions")) for r in runs if ctx.result(TARGET, r.row)]
+    recorded = [(r, a) for r, a in recorded if a is not None]
+    if not recorded:
+        return Snippet(MISSING.format(target=TARGET))
+    digits = sorted({d for _, a in recorded for d in per_class_ap(a)})
+    lines = ["逐个数字的 AP（IoU 0.5）：", "",
+             "| 组合 | " + " | ".join(str(d) for d in digits) + " |",
+             "|---|" + "---:|" * len(digits)]
+    aps = {}
+    for run, arrays in recorded:
+        aps[run.row] = per_class_ap(arrays)
+        lines.append(f"| {run.show['组合']} | " + " | ".join(f"{aps[run.row].get(d, float('nan')):.2f}"
+                                                           for d in digits) + " |")
+    groups = [f"{lo}–{hi} 像素" if hi < 10_000 else f"{lo} 像素以上"
+              for lo, hi in zip(SIZE_EDGES[:-1], SIZE_EDGES[1:])]
+    lines += ["", f"按真值框的高度分组，得分不低于 0.5 的同类检测以 IoU ≥ 0.5 找到的比例（找到数 / 真值框数）：", "",
+              "| 组合 | " + " | ".join(groups) + " |", "|---|" + "---:|" * len(groups)]
+    rates = {}
+    for run, arrays in recorded:
+        found = found_by_size(arrays)
+        rates[run.row] = [h / t if t else float("nan") for h, t in found]
+        lines.append(f"| {run.show['组合']} | " + " | ".join(f"{h / t:.1%}（{h}/{t}）" if t else "—"
+                                                           for h, t in found) + " |")
+    mean_ap = {d: float(np.mean([aps[r][d] for r in aps if d in aps[r]])) for d in digits}
+    hardest, easiest = min(mean_ap, key=mean_ap.get), max(mean_ap, key=mean_ap.get)
+    small_lower = all(r[0] < r[-1] for r in rates.values())
+    lines += ["", f"{len(recorded)} 行平均，最难的数字是 {hardest}（AP {mean_ap[hardest]:.2f}），最容易的是 {easiest}"
+              f"（{mean_ap[easiest]:.2f}）。"
+              + ("每一行都是最小的一组找到得最少。" if small_lower else "并不是每一行都是最小的一组找到得最少。"), ""]
+    return Snippet("\n".join(lines), [(TARGET, r.row) for r, _ in recorded])
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 11 章页面经 ``--8<--`` 引入的特有片段。"""
-    return {"ch11/variants-budget.md": variants_budget(ctx), "ch11/variants-summary.md": variants_summary(ctx)}
+    return {"ch11/variants-budget.md": variants_budget(ctx), "ch11/variants-summary.md": variants_summary(ctx),
+            "ch11/variants-breakdown.md": variants_breakdown(ctx)}

@@ -109,6 +109,17 @@ def test_every_box_gets_its_best_anchor_even_below_the_threshold():
     assert gt_class.argmax(axis=1).tolist() == [1, 0] and gt_mask[:, 0].tolist() == [1, 0]
 
 
+def test_two_boxes_with_the_same_best_anchor_as_in_the_book():
+    # one anchor only (like the last, 1x1 layer): both boxes pick it; the book's get_gt_data sets both classes to 1
+    # and keeps the offset of the box written last, so the first box has no positive anchor of its own
+    anchors = np.array([[0, 0, 40, 40]], dtype=float)
+    boxes, classes = np.array([[0, 0, 10, 20], [20, 20, 40, 40]]), np.array([1, 2])
+    gt_class, gt_offset, gt_mask = match(anchors, boxes, classes, n_classes=3, threshold=1.0)
+    assert gt_class.tolist() == [[0, 1, 1]]  # two-hot: the class target sums to 2
+    np.testing.assert_allclose(gt_offset[0], [20, 20, 0, 0])  # the offset of the second box only
+    assert gt_mask.tolist() == [[1, 1, 1, 1]]
+
+
 def test_match_layers_gives_each_box_a_positive_in_every_layer():
     layers = [np.array([[0, 0, 10, 10], [20, 0, 30, 10]], dtype=float), np.array([[0, 0, 30, 30]], dtype=float)]
     box, cls = np.array([[21, 1, 29, 9]]), np.array([2])

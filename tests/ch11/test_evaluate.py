@@ -28,16 +28,17 @@ def test_book_scores_by_hand():
               (_b([0, 0, 5, 5]), np.array([1]))]
     detections = [(_b([0, 0, 10, 10], [20, 20, 30, 25]), np.array([1, 3]), np.array([0.9, 0.8])),
                   (_b(), np.array([], dtype=int), np.array([]))]
-    # image 0: IoUs 1 (same class: TP) and 50 / 100 (wrong class: FP); FN = |2 - 1 - 1| = 0
-    #   mIoU (1 + 0.5) / 2, precision 1 / 2, recall 1 / 1; image 1: no detection, counts as 0
+    # image 0: IoUs 1 (same class: TP) and 50 / 100 (wrong class: FP); mIoU (1 + 0.5) / 2, precision 1 / 2;
+    #   recall as printed in the book (FN = 2 - TP): 1 / 2; the repository's later FN = |2 - 1 - 1| = 0: 1 / 1
+    # image 1: no detection, counts as 0 in every measure
     out = book_scores(truths, detections)
-    assert out == pytest.approx({"miou": 0.375, "precision": 0.25, "recall": 0.5})
+    assert out == pytest.approx({"miou": 0.375, "precision": 0.25, "recall": 0.25, "recall_repo": 0.5})
 
 
 def test_book_scores_when_nothing_overlaps():
     truths = [(_b([0, 0, 5, 5]), np.array([1]))]
     detections = [(_b([10, 10, 20, 20]), np.array([1]), np.array([0.9]))]
-    assert book_scores(truths, detections) == {"miou": 0.0, "precision": 0.0, "recall": 0.0}
+    assert book_scores(truths, detections) == {"miou": 0.0, "precision": 0.0, "recall": 0.0, "recall_repo": 0.0}
 
 
 def _ap_case():

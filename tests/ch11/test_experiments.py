@@ -38,4 +38,21 @@ def test_an_image_without_detections_survives_the_round_trip():
     detections = [(np.zeros((0, 4)), np.zeros(0, dtype=int), np.zeros(0))]
     arrays = {"n_images": np.array(1), **{f"pred_{k}": v for k, v in _flatten(detections).items()},
               **{f"truth_{k}": v for k, v in _flatten(truths).items()}}
-    assert scores_from_artifact(arrays) == {"map50": 0.0, "miou": 0.0, "precision": 0.0, "recall": 0.0}
+    assert scores_from_artifact(arrays) == {"map50": 0.0, "miou": 0.0, "precision": 0.0, "recall": 0.0,
+                                            "recall_repo": 0.0}
+
+
+def test_found_by_size_and_per_class_ap_by_hand():
+    from adlk.ch11.report import found_by_size, per_class_ap
+
+    # image 0: a small "0" (height 10) found; a tall "1" (height 30) missed (the detection has the wrong class)
+    # image 1: a middle "0" (height 24) found only by a detection below the class threshold: not found
+    truths = [(np.array([[0, 0, 8, 10], [20, 0, 30, 30]]), np.array([1, 2])),
+              (np.array([[0, 0, 10, 24]]), np.array([1]))]
+    detections = [(np.array([[0, 0, 8, 10], [20, 0, 30, 30]]), np.array([1, 3]), np.array([0.9, 0.8])),
+                  (np.array([[0, 0, 10, 24]]), np.array([1]), np.array([0.4]))]
+    arrays = {"n_images": np.array(2), **{f"pred_{k}": v for k, v in _flatten(detections).items()},
+              **{f"truth_{k}": v for k, v in _flatten(truths).items()}}
+    assert found_by_size(arrays, (0, 20, 28, 100)) == [(1, 1), (0, 1), (0, 1)]
+    # digit 0: detections 0.9 (TP) then 0.4 (TP): precision 1 at recall 1 -> AP 1; digit 1: never found -> AP 0
+    assert per_class_ap(arrays) == {0: 1.0, 1: 0.0}

@@ -11,7 +11,7 @@ def test_train_command_runs_the_table_task(tmp_path, monkeypatch):
     monkeypatch.setenv("ADLK_PROFILE", "smoke")
     data = main(["--variant", "l1", "--epochs", "1", "--n", "1", "--size", "48", "--out", str(tmp_path)])
     assert data["params"]["epochs"] == 1 and data["params"]["n"] == 1 and data["params"]["size"] == 48
-    assert set(data["metrics"]) == {"map50", "miou", "precision", "recall"}
+    assert set(data["metrics"]) == {"map50", "miou", "precision", "recall", "recall_repo"}
     saved = json.loads((tmp_path / "l1.json").read_text(encoding="utf-8"))
     assert saved["metrics"] == pytest.approx(data["metrics"])
     assert (tmp_path / "l1-predictions.npz").is_file()
