@@ -1,6 +1,6 @@
 """第 11 章的对比表：书中表 11.13.1 的五种损失与偏移量组合，在数字场景上按同一份 CPU 预算训练。
 
-每一行训练一个 SSD（第 2 章的 ResNet v2 主干），在固定的一组测试场景上检测，把检测结果（框、类别、得分）
+每一行训练一个 SSD（第 2 章的 ResNet v2 骨干），在固定的一组测试场景上检测，把检测结果（框、类别、得分）
 和真值一起存成工件 ``predictions.npz``；表中的每个数都由这份工件算出（:func:`scores_from_artifact`）。
 ``python -m adlk reproduce ch11/variants`` 运行全部行，结果写入 ``docs/results/cpu/ch11/``。
 """
@@ -132,7 +132,7 @@ def run_variant(run: Run, ctx) -> TaskResult:
 
     与书中相同：Adam（学习率 1e-3）与书中的学习率表（按轮数比例缩放）、锚框与逐层匹配、额外锚框的阈值 0.6、
     NMS 的 IoU 阈值 0.2、类别阈值 0.5。与书中不同：数据是数字场景（:func:`adlk.datasets.load_digit_scenes`），
-    画布、主干深度、特征层数、批大小与轮数按 CPU 预算取 :data:`BUDGET`。
+    画布、骨干深度、特征层数、批大小与轮数按 CPU 预算取 :data:`BUDGET`。
     """
     import keras
 

@@ -17,7 +17,7 @@ SIZE = 64
 """原理图所用场景的边长（与本章记录运行的画布相同）。"""
 FEATURE_SHAPES = ((4, 4), (2, 2), (1, 1))
 """64×64 的输入、3 个特征层时 :func:`adlk.ch11.build_ssd` 给出的特征图大小（步长 16、32、64）。"""
-ANCHOR_LABELS = ("宽高比 1", "宽高比 2", "宽高比 0.5", "额外的锚框")
+ANCHOR_LABELS = ("宽高比 1", "宽高比 2", "宽高比 0.5", "第 4 个（尺寸 √(sᵢsᵢ₊₁)）")
 ANCHOR_COLORS = (BLUE, ORANGE, GREEN, PURPLE)
 
 

@@ -1,4 +1,4 @@
-"""SSD 模型：第 2 章的 ResNet v2 作主干，加上多尺度特征层与每层的类别、偏移量预测头（书中 ``resnet.py``、``model.py``）。"""
+"""SSD 模型：第 2 章的 ResNet v2 作骨干，加上多尺度特征层与每层的类别、偏移量预测头（书中 ``resnet.py``、``model.py``）。"""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def conv_layer(inputs, filters: int = 32, kernel_size: int = 3, strides: int = 1
 
 
 def build_backbone(input_shape: Sequence[int], n_layers: int = 4, n: int = 6) -> keras.Model:
-    """SSD 的主干：ResNet v2（深度 :math:`9n+2`，书中 ``n=6`` 即 ResNet56v2）加上 ``n_layers`` 个特征层。
+    """SSD 的骨干：ResNet v2（深度 :math:`9n+2`，书中 ``n=6`` 即 ResNet56v2）加上 ``n_layers`` 个特征层。
 
     取第 2 章 :func:`adlk.ch02.resnet_v2` 在最后的 BN–ReLU 之后的输出（步长 4），经 4×4 平均池化得到第一个
     特征层（步长 16）；之后每层用步长 2 的 :func:`conv_layer` 再缩小一半，滤波器 64、128、……（书中 ``resnet.py``）。
@@ -43,7 +43,7 @@ def build_backbone(input_shape: Sequence[int], n_layers: int = 4, n: int = 6) ->
 
 def build_ssd(input_shape: Sequence[int], backbone: keras.Model, n_layers: int = 4, n_classes: int = 4,
               aspect_ratios: Sequence[float] = ASPECT_RATIOS) -> tuple[int, list[tuple[int, int, int]], keras.Model]:
-    """在主干的每个特征层上加 3×3 卷积的类别头与偏移量头（书中 ``build_ssd``）。
+    """在骨干的每个特征层上加 3×3 卷积的类别头与偏移量头（书中 ``build_ssd``）。
 
     第 ``i`` 层的类别头输出 ``n_anchors * n_classes`` 个通道，Reshape 成 ``(batch, fh*fw*n_anchors, n_classes)``
     后做 softmax；偏移量头输出 ``n_anchors * 4`` 个通道，Reshape 成 ``(batch, fh*fw*n_anchors, 4)``。

@@ -20,7 +20,7 @@ def variants_budget(ctx: ReportContext) -> Snippet:
 
     b = BUDGET
     text = (f"每一行的预算相同：{b['size']}×{b['size']} 的画布，{b['train_scenes']:,} 张训练场景、"
-            f"{b['test_scenes']:,} 张测试场景（测试场景只用 MNIST 测试集的数字）；主干是 $n = {b['n']}$ 的 ResNet v2"
+            f"{b['test_scenes']:,} 张测试场景（测试场景只用 MNIST 测试集的数字）；骨干是 $n = {b['n']}$ 的 ResNet v2"
             f"（深度 {9 * b['n'] + 2}），{b['n_layers']} 个特征层；批大小 {b['batch_size']}，训练 {b['epochs']} 轮，"
             f"Adam 与书中的学习率表（节点按轮数比例缩放）；额外锚框的 IoU 阈值 {b['threshold']}，"
             f"NMS 的 IoU 阈值 {NMS_IOU}。AP 用得分不低于 {AP_SCORE_THRESHOLD} 的全部检测计算，"

@@ -1,6 +1,6 @@
 """按书中的长度（或任意设置）训练第 11 章的一种组合：``python -m adlk.ch11.train --variant normalized --epochs 200``。
 
-与对比表的任务完全相同（同一个 :func:`adlk.ch11.experiments.run_variant`），只是轮数、批大小、主干深度、
+与对比表的任务完全相同（同一个 :func:`adlk.ch11.experiments.run_variant`），只是轮数、批大小、骨干深度、
 特征层数、画布与场景数由命令行给出（默认是对比表的预算，``--book`` 换成书中的 200 轮、批大小 4、ResNet56v2、
 4 个特征层），``--drinks DIR`` 把数字场景换成书中的 drinks 数据；
 结果（JSON）、检测结果的工件与检查点写进 ``--out`` 目录，打断后用同样的命令再运行，从最后一个检查点接着训练。

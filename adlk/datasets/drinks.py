@@ -10,7 +10,8 @@ drinks（Atienza 拍摄的饮料照片，480×640，类别为 background、Water
 
 - ``labels_train.csv`` / ``labels_test.csv``：第一行是表头 ``frame,xmin,xmax,ymin,ymax,class_id``，
   之后每行一个物体；坐标是像素，**顺序是 xmin, xmax, ymin, ymax**（不是 Keras 的 ``"xyxy"``）；
-  类别 1–3，0 留给背景。宽或高为 0 的行、列数不对的行被跳过，没有任何物体的图被丢掉（与书中相同）。
+  类别 1–3，0 留给背景。宽或高为 0 的行、列数不对的行被跳过，没有任何物体的图被丢掉（与书中相同）；
+  类别为 0 的行也被跳过（书中本意如此，但它拿字符串与 0 比较，这一判断实际不生效）。
 - 第 12 章的 ``segmentation_train.npy`` / ``segmentation_test.npy``：``np.save`` 存下的字典
   ``{文件名: uint8 数组 (H, W, 1 + 类别数)}``，通道 0 是背景，其余通道逐类 0/1（``utils/generate_gt_segmentation.py``）。
 
@@ -46,8 +47,9 @@ def default_dir() -> Path:
 def read_labels(csv_path: str | Path) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """读书中格式的标签 CSV，返回 ``{文件名: (boxes (k, 4) float32 "xyxy", classes (k,) int32)}``。
 
-    与书中 ``build_label_dictionary`` 的规则相同：跳过表头、列数不是 6 的行、宽或高为 0 的行和类别为 0 的行；
-    没有物体的图不出现在结果里。文件名按字母顺序排列。
+    与书中 ``build_label_dictionary`` 的规则相同：跳过表头、列数不是 6 的行和宽或高为 0 的行，没有物体的图
+    不出现在结果里。类别为 0 的行也跳过：书中 ``get_label_dictionary`` 本意如此，但它拿字符串与整数 0 比较，
+    这一判断实际不生效。文件名按字母顺序排列。
 
     Raises:
         DataFileError: 文件不存在，或坐标、类别不是数。

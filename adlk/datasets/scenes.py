@@ -44,7 +44,7 @@ SIZES = {"full": (10000, 1000), "smoke": (64, 32)}
 
 @dataclass(frozen=True)
 class Scenes:
-    """一批数字场景。每张图最多 ``K`` 个物体，不足的位置用 -1 填充（Keras 的稠密边界框约定）。
+    """一批数字场景。每张图最多 ``K`` 个物体，不足的位置用 -1 填充（类别填 -1 与 Keras 的稠密边界框相同；Keras 的框填 0，这里的框也填 -1）。
 
     Attributes:
         images: uint8，(N, H, W, 3)。
