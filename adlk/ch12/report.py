@@ -1,0 +1,77 @@
+"""第 12 章页面经 ``--8<--`` 引入的片段：由结果文件生成，页面上不手写任何测得的数。
+
+- ``ch12/fcn-budget.md``：每一行共同的预算（取自 :data:`adlk.ch12.experiments.BUDGET`）；
+- ``ch12/fcn-iou.md``：各行的逐类 IoU 表（结果文件里由工件算出的 ``iou_<k>``）；
+- ``ch12/fcn-summary.md``：已记录几行，mIoU 最高的是哪一行、是否达到 0.5，两行相差多少，以及短跑能说明什么。
+"""
+
+from __future__ import annotations
+
+from adlk.site.report import ReportContext, Snippet
+
+MISSING = "（尚无记录：运行 `python -m adlk reproduce {target}` 后重新生成本页。）\n"
+TARGET = "ch12/fcn"
+
+
+def fcn_budget(ctx: ReportContext) -> Snippet:
+    from adlk.ch12.experiments import BUDGET
+
+    b = BUDGET
+    text = (f"每一行的预算相同：{b['size']}×{b['size']} 的画布，{b['train_scenes']:,} 张训练场景、"
+            f"{b['test_scenes']:,} 张测试场景（测试场景只用 MNIST 测试集的数字）；主干是 $n = {b['n']}$ 的 ResNet v2"
+            f"（深度 {9 * b['n'] + 2}，书中 56），{b['n_layers']} 个金字塔层（与书中相同）；金字塔的卷积和两个转置卷积各 "
+            f"{b['filters']} 个滤波器（书中 256）；批大小 {b['batch_size']}（书中 4），训练 {b['epochs']} 轮（书中 100），"
+            "Adam 与书中的学习率表（节点按轮数比例缩放），分类交叉熵。\n")
+    return Snippet(text)
+
+
+def _recorded(ctx: ReportContext):
+    from adlk.ch12.experiments import table
+
+    runs = table("fcn").runs
+    return runs, {r.row: d for r in runs if (d := ctx.result(TARGET, r.row)) is not None}
+
+
+def fcn_iou(ctx: ReportContext) -> Snippet:
+    from adlk.datasets.scenes import CLASS_NAMES
+
+    runs, recorded = _recorded(ctx)
+    if not recorded:
+        return Snippet(MISSING.format(target=TARGET))
+    header = "| 行 | 背景 | " + " | ".join(CLASS_NAMES[1:]) + " |\n|---|" + "---:|" * len(CLASS_NAMES) + "\n"
+    lines = []
+    for r in runs:
+        if r.row in recorded:
+            m = recorded[r.row]["metrics"]
+            cells = [f"{m[f'iou_{k}']:.3f}" if f"iou_{k}" in m else "—" for k in range(len(CLASS_NAMES))]
+            lines.append(f"| {r.row} | " + " | ".join(cells) + " |")
+    return Snippet(header + "\n".join(lines) + "\n", [(TARGET, row) for row in recorded])
+
+
+def fcn_summary(ctx: ReportContext) -> Snippet:
+    runs, recorded = _recorded(ctx)
+    if not recorded:
+        return Snippet(MISSING.format(target=TARGET))
+    shown = {r.row: r.show["模型"] for r in runs}
+    best = max(recorded, key=lambda row: recorded[row]["metrics"]["miou"])
+    m = recorded[best]["metrics"]
+    minutes = recorded[best]["timing"].get("wall_seconds", 0) / 60
+    verdict = "达到了" if m["miou"] >= 0.5 else "没有达到"
+    text = (f"已记录 {len(recorded)} / {len(runs)} 行。mIoU 最高的是“{shown[best]}”：11 个类别的 mIoU "
+            f"{m['miou']:.3f}，{verdict} 0.5；书中逐图平均的算法得 {m['book_miou']:.3f}，像素准确率 "
+            f"{100 * m['pixel_accuracy']:.1f}%。这一行训练和评价共用了 {minutes:.1f} 分钟。")
+    if {"fcn", "no-pyramid"} <= set(recorded):
+        a, b = recorded["fcn"]["metrics"]["miou"], recorded["no-pyramid"]["metrics"]["miou"]
+        more = "高" if a > b else "低"
+        text += (f"带金字塔的 FCN 的 mIoU 比只用步长 4 特征的对照{more} {abs(a - b):.3f}"
+                 f"（{a:.3f} 对 {b:.3f}）。")
+    text += ("两行各只有一个随机种子、一次很短的 CPU 训练，这个差别只说明在这份预算下的结果，"
+             "不能推断书中 100 轮的完整训练里金字塔带来多少；书中的 0.91 出自另一个数据集（drinks，4 个类别）、"
+             "另一种训练长度，只作对照。\n")
+    return Snippet(text, [(TARGET, row) for row in recorded])
+
+
+def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
+    """第 12 章页面经 ``--8<--`` 引入的特有片段。"""
+    return {"ch12/fcn-budget.md": fcn_budget(ctx), "ch12/fcn-iou.md": fcn_iou(ctx),
+            "ch12/fcn-summary.md": fcn_summary(ctx)}
