@@ -1,0 +1,56 @@
+"""The FCN table: one budget for every row, the book's number only in Run.book, metrics recomputed from the artifact;
+the command line for longer runs runs the same task."""
+
+import json
+
+import numpy as np
+import pytest
+
+from adlk.ch12 import book_miou, confusion_matrix, mean_iou, per_class_iou, pixel_accuracy
+from adlk.ch12.experiments import TABLES, scores_from_artifact
+
+
+def test_rows_share_one_budget_and_differ_only_in_the_pyramid():
+    (table,) = TABLES
+    assert [r.row for r in table.runs] == ["fcn", "no-pyramid"]
+    budgets = {tuple(sorted((k, v) for k, v in r.params.items() if k != "pyramid")) for r in table.runs}
+    assert len(budgets) == 1
+    assert [r.params["pyramid"] for r in table.runs] == [True, False]
+    assert table.run("fcn").book == {"book_miou": 0.91} and table.run("no-pyramid").book == {}
+
+
+def test_scores_from_artifact_match_the_metrics(tmp_path):
+    rng = np.random.default_rng(0)
+    truth = rng.integers(0, 11, size=(5, 16, 16)).astype(np.uint8)
+    pred = np.where(rng.random(truth.shape) < 0.7, truth, 0).astype(np.uint8)
+    np.savez(tmp_path / "m.npz", truth=truth, pred=pred)
+    out = scores_from_artifact(dict(np.load(tmp_path / "m.npz")))
+    cm = confusion_matrix(truth, pred, 11)
+    assert out["miou"] == pytest.approx(mean_iou(cm))
+    assert out["pixel_accuracy"] == pytest.approx(pixel_accuracy(cm))
+    assert out["book_miou"] == pytest.approx(book_miou(truth, pred, 11))
+    np.testing.assert_allclose([out[f"iou_{k}"] for k in range(11)], per_class_iou(cm))
+
+
+def test_train_command_runs_the_table_task(tmp_path, monkeypatch):
+    from adlk.ch12.train import main
+
+    monkeypatch.setenv("ADLK_PROFILE", "smoke")
+    data = main(["--no-pyramid", "--epochs", "1", "--n", "1", "--filters", "8", "--size", "32", "--out",
+                 str(tmp_path)])
+    assert data["params"]["epochs"] == 1 and data["params"]["pyramid"] is False and data["params"]["size"] == 32
+    assert {"miou", "book_miou", "pixel_accuracy"} <= set(data["metrics"])
+    saved = json.loads((tmp_path / "no-pyramid.json").read_text(encoding="utf-8"))
+    assert saved["metrics"] == pytest.approx(data["metrics"])
+    masks = np.load(tmp_path / "no-pyramid-masks.npz")
+    assert masks["pred"].shape == masks["truth"].shape == (32, 32, 32)
+
+
+def test_book_flag_and_bad_values():
+    from adlk.ch12.train import BOOK, main
+
+    assert BOOK == {"epochs": 100, "batch_size": 4, "n": 6, "filters": 256}
+    with pytest.raises(SystemExit):
+        main(["--epochs", "0"])
+    with pytest.raises(SystemExit):
+        main(["--size", "48"])  # not a multiple of 32 with 3 pyramid layers
