@@ -90,7 +90,7 @@ def build_fcn(input_shape: Sequence[int], backbone: keras.Model, n_classes: int 
 
 
 def lr_schedule(epoch: int, epochs: int = 100) -> float:
-    """书中第 12 章的 ``lr_scheduler``：1e-3，第 40、60、80 轮之后依次乘 0.5、0.1、0.05。
+    """书中第 12 章的 ``lr_scheduler``：1e-3，第 40、60、80 轮之后分别为 1e-3 的 0.5、0.1、0.05 倍。
 
     ``epochs`` 不是 100 时，把这些节点按比例缩放（``epochs=100`` 时与书中相同）。
     """
