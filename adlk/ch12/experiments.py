@@ -19,8 +19,8 @@ METRICS = (
     Metric("pixel_accuracy", "像素准确率 %", scale=100, digits=1),
 )
 
-BUDGET = {"size": 64, "n_layers": 3, "n": 2, "filters": 64, "train_scenes": 2500, "test_scenes": 500, "epochs": 8,
-          "batch_size": 16}
+BUDGET = {"size": 64, "n_layers": 3, "n": 2, "filters": 64, "train_scenes": 2000, "test_scenes": 500, "epochs": 7,
+          "batch_size": 4}
 """每一行相同的预算：画布边长、金字塔层数、ResNet v2 的 n、头部滤波器数、训练与测试场景数、轮数、批大小。"""
 N_IMAGES = 8
 """工件里存下原图的测试场景数（插图用）。"""

@@ -20,7 +20,8 @@ def fcn_budget(ctx: ReportContext) -> Snippet:
     text = (f"每一行的预算相同：{b['size']}×{b['size']} 的画布，{b['train_scenes']:,} 张训练场景、"
             f"{b['test_scenes']:,} 张测试场景（测试场景只用 MNIST 测试集的数字）；主干是 $n = {b['n']}$ 的 ResNet v2"
             f"（深度 {9 * b['n'] + 2}，书中 56），{b['n_layers']} 个金字塔层（与书中相同）；金字塔的卷积和两个转置卷积各 "
-            f"{b['filters']} 个滤波器（书中 256）；批大小 {b['batch_size']}（书中 4），训练 {b['epochs']} 轮（书中 100），"
+            f"{b['filters']} 个滤波器（书中 256）；批大小 {b['batch_size']}（{'与书中相同' if b['batch_size'] == 4 else '书中 4'}），"
+            f"训练 {b['epochs']} 轮（书中 100，每轮 {b['train_scenes'] // b['batch_size']:,} 步），"
             "Adam 与书中的学习率表（节点按轮数比例缩放），分类交叉熵。\n")
     return Snippet(text)
 
