@@ -61,6 +61,11 @@ def fcn_summary(ctx: ReportContext) -> Snippet:
     text = (f"已记录 {len(recorded)} / {len(runs)} 行。mIoU 最高的是“{shown[best]}”：11 个类别的 mIoU "
             f"{m['miou']:.3f}，{verdict} 0.5；书中逐图平均的算法得 {m['book_miou']:.3f}，像素准确率 "
             f"{100 * m['pixel_accuracy']:.1f}%。这一行训练和评价共用了 {minutes:.1f} 分钟。")
+    digits = {k - 1: m[f"iou_{k}"] for k in range(1, 11) if f"iou_{k}" in m}
+    if digits:
+        worst, top = min(digits, key=digits.get), max(digits, key=digits.get)
+        text += (f"这一行背景的 IoU 是 {m['iou_0']:.3f}；数字里 IoU 最低的是 {worst}（{digits[worst]:.3f}），"
+                 f"最高的是 {top}（{digits[top]:.3f}）。")
     if {"fcn", "no-pyramid"} <= set(recorded):
         a, b = recorded["fcn"]["metrics"]["miou"], recorded["no-pyramid"]["metrics"]["miou"]
         more = "高" if a > b else "低"
