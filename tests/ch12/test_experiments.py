@@ -54,3 +54,21 @@ def test_book_flag_and_bad_values():
         main(["--epochs", "0"])
     with pytest.raises(SystemExit):
         main(["--size", "48"])  # not a multiple of 32 with 3 pyramid layers
+
+
+def test_summary_states_what_the_record_supports(tmp_path):
+    from adlk.ch12.report import fcn_iou, fcn_summary
+    from adlk.site.report import ReportContext
+
+    def result(miou):
+        metrics = {"miou": miou, "book_miou": miou + 0.2, "pixel_accuracy": 0.95,
+                   **{f"iou_{k}": 0.3 + 0.05 * k for k in range(11)}}
+        return {"metrics": metrics, "timing": {"wall_seconds": 600}}
+
+    ctx = ReportContext(cpu={"ch12/fcn": {"fcn": result(0.55), "no-pyramid": result(0.41)}}, gpu={}, docs=tmp_path)
+    text = fcn_summary(ctx).text
+    assert "0.550，达到了 0.5" in text and "高 0.140（0.550 对 0.410）" in text
+    assert "IoU 最低的是 0（0.350），最高的是 9（0.800）" in text
+    assert "| fcn | 0.300 | 0.350 |" in fcn_iou(ctx).text
+    empty = ReportContext(cpu={}, gpu={}, docs=tmp_path)
+    assert "尚无记录" in fcn_summary(empty).text
