@@ -151,7 +151,9 @@ def errors() -> Figure:
     colors = {0: (0, 0, 0), 1: (31, 119, 180), 2: (255, 127, 14), 3: (214, 39, 40)}
     from keras.visualization import draw_segmentation_masks
 
-    drawn = draw_segmentation_masks(images, kind[..., None], num_classes=4, color_mapping=colors, alpha=0.9,
+    # 底图换成变暗的灰度图：数字场景里的数字本身常是彩色的，会与错误的颜色混淆
+    gray = (0.5 * images.mean(axis=-1, keepdims=True)).astype(np.uint8).repeat(3, axis=-1)
+    drawn = draw_segmentation_masks(gray, kind[..., None], num_classes=4, color_mapping=colors, alpha=1.0,
                                     ignore_index=0)
     fig, axes = plt.subplots(1, len(images), figsize=(2 * len(images), 2.6), squeeze=False)
     for i, ax in enumerate(axes[0]):
@@ -162,6 +164,6 @@ def errors() -> Figure:
     labels = {1: "漏掉的数字像素", 2: "多出的数字像素", 3: "数字认错"}
     fig.legend(handles=[Patch(color=np.array(colors[k]) / 255, label=v) for k, v in labels.items()],
                loc="lower center", ncol=3, fontsize=9, frameon=False)
-    fig.suptitle(f"{row}：预测错的像素", fontsize=11)
+    fig.suptitle(f"{row}：预测错的像素（底图为变暗的灰度图像）", fontsize=11)
     fig.tight_layout(rect=(0, 0.1, 1, 1))
     return fig

@@ -2,7 +2,8 @@
 
 - ``ch12/fcn-budget.md``：每一行共同的预算（取自 :data:`adlk.ch12.experiments.BUDGET`）；
 - ``ch12/fcn-iou.md``：各行的逐类 IoU 表（结果文件里由工件算出的 ``iou_<k>``）；
-- ``ch12/fcn-summary.md``：已记录几行，mIoU 最高的是哪一行、是否达到 0.5，两行相差多少，以及短跑能说明什么。
+- ``ch12/fcn-summary.md``：已记录几行，mIoU 最高的是哪一行、是否达到 0.5，两行相差多少，以及短跑能说明什么；
+- ``ch12/fcn-errors.md``：mIoU 最高那一行预测错的像素里，漏掉、多出与认错各占多少（由工件算出）。
 """
 
 from __future__ import annotations
@@ -78,7 +79,37 @@ def fcn_summary(ctx: ReportContext) -> Snippet:
     return Snippet(text, [(TARGET, row) for row in recorded])
 
 
+def error_kinds(truth, pred) -> dict[str, float]:
+    """预测错的像素按三种错误分开的比例：漏掉（数字判成背景）、多出（背景判成数字）、认错（数字判成别的数字）。"""
+    import numpy as np
+
+    wrong = truth != pred
+    n = max(int(wrong.sum()), 1)
+    return {"missed": float(((truth > 0) & (pred == 0)).sum() / n),
+            "extra": float(((truth == 0) & (pred > 0)).sum() / n),
+            "confused": float(((truth > 0) & (pred > 0) & wrong).sum() / n),
+            "wrong": float(np.mean(wrong))}
+
+
+def fcn_errors(ctx: ReportContext) -> Snippet:
+    from adlk.ch12.experiments import scores_from_artifact
+    from adlk.site.figures import load_artifact
+
+    _, recorded = _recorded(ctx)
+    if not recorded:
+        return Snippet(MISSING.format(target=TARGET))
+    best = max(recorded, key=lambda row: recorded[row]["metrics"]["miou"])
+    arrays = load_artifact(TARGET, best, "masks")
+    if arrays is None:
+        return Snippet(MISSING.format(target=TARGET))
+    assert abs(scores_from_artifact(arrays)["miou"] - recorded[best]["metrics"]["miou"]) < 1e-9
+    e = error_kinds(arrays["truth"], arrays["pred"])
+    text = (f"在全部 {len(arrays['truth'])} 张测试场景上，`{best}` 预测错的像素占 {e['wrong']:.1%}；其中 "
+            f"{e['missed']:.0%} 是漏掉的数字像素，{e['extra']:.0%} 是多出的数字像素，{e['confused']:.0%} 是数字认错。\n")
+    return Snippet(text, [(TARGET, best)])
+
+
 def snippets(ctx: ReportContext) -> dict[str, Snippet | str]:
     """第 12 章页面经 ``--8<--`` 引入的特有片段。"""
     return {"ch12/fcn-budget.md": fcn_budget(ctx), "ch12/fcn-iou.md": fcn_iou(ctx),
-            "ch12/fcn-summary.md": fcn_summary(ctx)}
+            "ch12/fcn-summary.md": fcn_summary(ctx), "ch12/fcn-errors.md": fcn_errors(ctx)}
