@@ -103,9 +103,16 @@ def fcn_errors(ctx: ReportContext) -> Snippet:
     if arrays is None:
         return Snippet(MISSING.format(target=TARGET))
     assert abs(scores_from_artifact(arrays)["miou"] - recorded[best]["metrics"]["miou"]) < 1e-9
-    e = error_kinds(arrays["truth"], arrays["pred"])
-    text = (f"在全部 {len(arrays['truth'])} 张测试场景上，`{best}` 预测错的像素占 {e['wrong']:.1%}；其中 "
-            f"{e['missed']:.0%} 是漏掉的数字像素，{e['extra']:.0%} 是多出的数字像素，{e['confused']:.0%} 是数字认错。\n")
+    import numpy as np
+
+    truth, pred = arrays["truth"], arrays["pred"]
+    e = error_kinds(truth, pred)
+    confused = ((truth > 0) & (pred > 0) & (truth != pred)).sum(axis=(1, 2))
+    top = np.sort(confused)[::-1][:max(1, len(confused) // 10)]
+    share = top.sum() / max(int(confused.sum()), 1)
+    text = (f"在全部 {len(truth)} 张测试场景上，`{best}` 预测错的像素占 {e['wrong']:.1%}；其中 "
+            f"{e['missed']:.0%} 是漏掉的数字像素，{e['extra']:.0%} 是多出的数字像素，{e['confused']:.0%} 是数字认错。"
+            f"认错的像素很集中：认错最多的 {len(top)} 张场景（一成）占了其中的 {share:.0%}。\n")
     return Snippet(text, [(TARGET, best)])
 
 
