@@ -72,3 +72,13 @@ def test_summary_states_what_the_record_supports(tmp_path):
     assert "| fcn | 0.300 | 0.350 |" in fcn_iou(ctx).text
     empty = ReportContext(cpu={}, gpu={}, docs=tmp_path)
     assert "尚无记录" in fcn_summary(empty).text
+
+
+def test_error_kinds_by_hand():
+    from adlk.ch12.report import error_kinds
+
+    truth = np.array([[0, 0, 1, 1, 2, 2]])
+    pred = np.array([[0, 3, 0, 1, 1, 2]])
+    # 错 3 个像素：背景判成 3（多出）、1 判成背景（漏掉）、2 判成 1（认错）
+    e = error_kinds(truth, pred)
+    assert e == pytest.approx({"missed": 1 / 3, "extra": 1 / 3, "confused": 1 / 3, "wrong": 0.5})
