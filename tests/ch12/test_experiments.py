@@ -68,6 +68,7 @@ def test_summary_states_what_the_record_supports(tmp_path):
     ctx = ReportContext(cpu={"ch12/fcn": {"fcn": result(0.55), "no-pyramid": result(0.41)}}, gpu={}, docs=tmp_path)
     text = fcn_summary(ctx).text
     assert "0.550，达到了 0.5" in text and "高 0.140（0.550 对 0.410）" in text
+    assert "10 个数字里有 0 个的 IoU 带金字塔时更高，背景的 IoU 两行相差 0.000" in text
     assert "IoU 最低的是 0（0.350），最高的是 9（0.800）" in text
     assert "| fcn | 0.300 | 0.350 |" in fcn_iou(ctx).text
     empty = ReportContext(cpu={}, gpu={}, docs=tmp_path)
