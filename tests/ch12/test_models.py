@@ -78,3 +78,29 @@ def test_predict_masks_takes_the_argmax(backbone):
     probs = model.predict(images.astype("float32") / 255, verbose=0)
     assert masks.dtype == np.uint8
     np.testing.assert_array_equal(masks, probs.argmax(-1))
+
+
+def test_segmentation_data_reads_the_books_drinks_masks(tmp_path):
+    """A drinks-format folder (images, labels_train.csv, segmentation_train.npy of one-hot masks) feeds the FCN."""
+    import csv
+
+    from PIL import Image
+
+    from adlk.datasets import load_drinks
+
+    rng = np.random.default_rng(0)
+    maps = {}
+    for name in ("a.png", "b.png"):
+        Image.fromarray(rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)).save(tmp_path / name)
+        m = np.zeros((8, 8), np.uint8)
+        m[1:4, 2:6] = 1 if name == "a.png" else 3
+        maps[name] = m
+    with (tmp_path / "labels_train.csv").open("w", newline="") as f:
+        csv.writer(f).writerows([["frame", "xmin", "xmax", "ymin", "ymax", "class_id"],
+                                 ["a.png", "2", "6", "1", "4", "1"], ["b.png", "2", "6", "1", "4", "3"]])
+    np.save(tmp_path / "segmentation_train.npy", {k: one_hot_masks(v, 4) for k, v in maps.items()})
+    drinks = load_drinks("train", tmp_path)
+    data = SegmentationData(drinks, 4, batch_size=2, shuffle=False)
+    x, y = data[0]
+    assert x.shape == (2, 8, 8, 3) and y.shape == (2, 8, 8, 4)
+    np.testing.assert_array_equal(y.argmax(-1), np.stack([maps[n] for n in drinks.filenames]))
