@@ -58,3 +58,13 @@ def test_dice_and_iou_relation():
         dice = 2 * inter / (a.sum() + b.sum())
         assert dice == pytest.approx(2 * (inter / union) / (1 + inter / union))
     assert r"$D = 2\,\mathrm{IoU} / (1 + \mathrm{IoU})$" in _text("exercises.md")
+
+
+def test_the_books_number_in_the_prose_is_the_declared_one():
+    from adlk.ch12.experiments import table
+
+    book = f"{table('fcn').run('fcn').book['book_miou']:.2f}"
+    assert f"最好的 mIoU 是 {book}（" in _text("results.md")
+    assert f"书中的 {book} 是 4 个类别" in _text("results.md")
+    assert f"书中报告的 {book} 是 drinks 测试集上" in _text("metrics.md")
+    assert f"书中的 {book} 为什么" in _text("exercises.md")
