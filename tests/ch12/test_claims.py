@@ -64,7 +64,7 @@ def test_the_books_number_in_the_prose_is_the_declared_one():
     from adlk.ch12.experiments import table
 
     book = f"{table('fcn').run('fcn').book['book_miou']:.2f}"
-    assert f"最好的 mIoU 是 {book}（" in _text("results.md")
+    assert f"测试集上的最大值 {book}（" in _text("results.md")
     assert f"书中的 {book} 是 4 个类别" in _text("results.md")
     assert f"书中报告的 {book} 是 drinks 测试集上" in _text("metrics.md")
     assert f"书中的 {book} 为什么" in _text("exercises.md")

@@ -46,3 +46,12 @@ def test_draw_segmentation_masks_paints_class_0_and_drops_the_largest_class_when
     drawn = draw_segmentation_masks(images, masks, num_classes=3, color_mapping=mapping, ignore_index=0, alpha=1.0)
     np.testing.assert_array_equal(drawn[0, 0, 1], [255, 0, 0])
     np.testing.assert_array_equal(drawn[0, 0, 2], [0, 0, 255])
+
+
+def test_the_books_public_sequence_is_pydataset():
+    # chapter 12 of the book subclasses tensorflow.keras.utils.Sequence: in Keras 3 that name is PyDataset itself
+    import keras
+    import tensorflow as tf
+
+    assert tf.keras.utils.Sequence is keras.utils.PyDataset
+    assert keras.utils.Sequence is keras.utils.PyDataset
