@@ -60,14 +60,19 @@ def test_summary_states_what_the_record_supports(tmp_path):
     from adlk.ch12.report import fcn_iou, fcn_summary
     from adlk.site.report import ReportContext
 
-    def result(miou):
+    def result(miou, parameters):
         metrics = {"miou": miou, "book_miou": miou + 0.2, "pixel_accuracy": 0.95,
                    **{f"iou_{k}": 0.3 + 0.05 * k for k in range(11)}}
-        return {"metrics": metrics, "timing": {"wall_seconds": 600}}
+        return {"metrics": metrics, "timing": {"wall_seconds": 600, "train_seconds": 500},
+                "counts": {"parameters": parameters, "steps": 4000}, "history": {"learning_rate": [1e-3, 5e-4]}}
 
-    ctx = ReportContext(cpu={"ch12/fcn": {"fcn": result(0.55), "no-pyramid": result(0.41)}}, gpu={}, docs=tmp_path)
+    ctx = ReportContext(cpu={"ch12/fcn": {"fcn": result(0.55, 3000), "no-pyramid": result(0.41, 1000)}}, gpu={},
+                        docs=tmp_path)
     text = fcn_summary(ctx).text
-    assert "0.550，达到了 0.5" in text and "高 0.140（0.550 对 0.410）" in text
+    assert "0.550（本站给这份 CPU 预算定的目标是最好的一行不低于 0.5，达到了）" in text
+    assert "高 0.140（0.550 对 0.410）" in text
+    assert "参数是 1,000 个，FCN 是 3,000 个（3.0 倍）" in text and "0.12 秒" in text
+    assert "依次是 1e-3、5e-4" in text
     assert "10 个数字里有 0 个的 IoU 带金字塔时更高，背景的 IoU 两行相差 0.000" in text
     assert "IoU 最低的是 0（0.350），最高的是 9（0.800）" in text
     assert "| fcn | 0.300 | 0.350 |" in fcn_iou(ctx).text
