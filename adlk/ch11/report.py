@@ -45,6 +45,12 @@ def variants_summary(ctx: ReportContext) -> Snippet:
     text = (f"已记录 {len(recorded)} / {len(runs)} 行。AP（IoU 0.5）最高的是“{shown[best]}”，{aps[best]:.3f}；"
             f"本站给这份 CPU 预算定的目标是最好的一行 AP 不低于 0.5，"
             f"{verdict}。这一行训练和评价共用了 {minutes:.1f} 分钟。")
+    rates = recorded[best].get("history", {}).get("learning_rate")
+    if rates:
+        low = next((k for k, x in enumerate(rates) if x < 1e-5 * 1.0001), None)
+        text += (f"按比例缩放的学习率表在这 {len(rates)} 轮里依次是 "
+                 + "、".join(f"{x:.0e}".replace("e-0", "e-") for x in rates) + "；"
+                 + (f"从第 {low + 1} 轮起学习率不超过 1e-5，只有开始时的百分之一或更少。" if low is not None else ""))
     if len(recorded) > 1:
         text += (f"各行的 AP 在 {aps[worst]:.3f}（“{shown[worst]}”）到 {aps[best]:.3f} 之间，"
                  f"相差 {aps[best] - aps[worst]:.3f}。")
