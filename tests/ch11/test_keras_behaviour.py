@@ -47,3 +47,10 @@ def test_keras_iou_adds_epsilon_to_the_union():
     theirs = float(keras.ops.convert_to_numpy(keras.utils.bounding_boxes.compute_iou(box, box, "xyxy"))[0, 0])
     assert theirs == pytest.approx(1 / (1 + 1e-7), rel=1e-6) and theirs < 1.0
     assert iou(box, box)[0, 0] == 1.0
+
+
+def test_keras3_models_have_no_fit_generator():
+    # the book's printed listing trains with fit_generator(..., use_multiprocessing=True, workers=...)
+    import keras
+
+    assert not hasattr(keras.Model, "fit_generator")
