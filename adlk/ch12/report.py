@@ -45,7 +45,7 @@ def fcn_iou(ctx: ReportContext) -> Snippet:
     for r in runs:
         if r.row in recorded:
             m = recorded[r.row]["metrics"]
-            cells = [f"{m[f'iou_{k}']:.3f}" if f"iou_{k}" in m else "—" for k in range(len(CLASS_NAMES))]
+            cells = [f"{m[f'iou_{k}']:.2f}" if f"iou_{k}" in m else "—" for k in range(len(CLASS_NAMES))]
             lines.append(f"| {r.row} | " + " | ".join(cells) + " |")
     return Snippet(header + "\n".join(lines) + "\n", [(TARGET, row) for row in recorded])
 
