@@ -40,13 +40,14 @@ def fcn_iou(ctx: ReportContext) -> Snippet:
     runs, recorded = _recorded(ctx)
     if not recorded:
         return Snippet(MISSING.format(target=TARGET))
-    header = "| 行 | 背景 | " + " | ".join(CLASS_NAMES[1:]) + " |\n|---|" + "---:|" * len(CLASS_NAMES) + "\n"
+    rows = [r.row for r in runs if r.row in recorded]
+    header = "| 类别 | " + " | ".join(f"`{row}`" for row in rows) + " |\n|---|" + "---:|" * len(rows) + "\n"
     lines = []
-    for r in runs:
-        if r.row in recorded:
-            m = recorded[r.row]["metrics"]
-            cells = [f"{m[f'iou_{k}']:.2f}" if f"iou_{k}" in m else "—" for k in range(len(CLASS_NAMES))]
-            lines.append(f"| {r.row} | " + " | ".join(cells) + " |")
+    for k, name in enumerate(CLASS_NAMES):
+        label = "背景" if k == 0 else f"数字 {name}"
+        cells = [f"{recorded[row]['metrics'][f'iou_{k}']:.3f}" if f"iou_{k}" in recorded[row]["metrics"] else "—"
+                 for row in rows]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return Snippet(header + "\n".join(lines) + "\n", [(TARGET, row) for row in recorded])
 
 

@@ -75,7 +75,7 @@ def test_summary_states_what_the_record_supports(tmp_path):
     assert "依次是 1e-3、5e-4" in text
     assert "10 个数字里有 0 个的 IoU 带金字塔时更高，背景的 IoU 两行相差 0.000" in text
     assert "IoU 最低的是 0（0.350），最高的是 9（0.800）" in text
-    assert "| fcn | 0.30 | 0.35 |" in fcn_iou(ctx).text
+    assert "| 背景 | 0.300 | 0.300 |" in fcn_iou(ctx).text
     empty = ReportContext(cpu={}, gpu={}, docs=tmp_path)
     assert "尚无记录" in fcn_summary(empty).text
 
